@@ -42,8 +42,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstrand.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(BUILD)/libstrand.a $(LIBS) -lcmocka
 
-$(BUILD)/replay: fuzz/replay.c $(BUILD)/libstrand.a $(HDRS)
-	$(CC) $(ALL_CFLAGS) -Ilib -o $@ fuzz/replay.c $(BUILD)/libstrand.a $(LIBS)
+$(BUILD)/replay: fuzz/replay.c fuzz/targets.c fuzz/targets.h $(BUILD)/libstrand.a $(HDRS)
+	$(CC) $(ALL_CFLAGS) -Ilib -o $@ fuzz/replay.c fuzz/targets.c $(BUILD)/libstrand.a $(LIBS)
 
 deps:
 	@sh scripts/deps.sh
@@ -66,10 +66,11 @@ golden: all
 replay: $(BUILD)/replay
 	@./$(BUILD)/replay fuzz/corpus/text fuzz/corpus/proto
 
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 sanitize:
-	@$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
-	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  all unit replay golden
+	@for t in unit replay golden; do \
+	  $(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 EXTRA_CFLAGS="$(SAN_FLAGS)" $$t || exit 1; \
+	done
 
 regen-golden: all
 	@sh tests/golden/run.sh $(BUILD)/strand --regen

@@ -379,6 +379,174 @@ int strand_sink_stdio(void *ctx, const char *data, size_t len);
 strand_code strand_snapshot_write_json(const strand_snapshot *s, const strand_sink *out,
                                        strand_error *err);
 
+
+/* =========================================================================
+ * ANALYSIS
+ * =========================================================================
+ * strand_analyze() groups the goroutines of one snapshot (or matches them
+ * across several snapshots of one process, in time order), decides for each
+ * group whether it leaks, names the leak class, and explains cause and fix
+ * at file:line with the evidence. The result is a report, which owns copies
+ * of every string it shows: it outlives the snapshots it was made from.
+ */
+
+/** How sure the analysis is. Ordered: a larger value is more serious. */
+typedef enum strand_verdict {
+    STRAND_VERDICT_OK = 0,      /* expected: a pool, a server, the runtime */
+    STRAND_VERDICT_SUSPECT = 1, /* may leak: say so, with what would decide */
+    STRAND_VERDICT_LEAK = 2,    /* leaks */
+} strand_verdict;
+
+/** "ok", "suspect", "leak". */
+const char *strand_verdict_name(strand_verdict v);
+
+/** One entry of the leak-class table: the knowledge Strand applies. The table
+ *  is static and read by the classifier, `strand explain`, the renderers and
+ *  the docs. Strings are constant. */
+typedef struct strand_class_info {
+    const char *id;          /* stable kebab-case id, e.g. "chan-send" */
+    const char *title;       /* short title, e.g. "blocked channel send" */
+    const char *clue;        /* what it looks like in a goroutine profile */
+    const char *cause;       /* why it happens (generic root cause) */
+    const char *fix;         /* how to fix it (generic) */
+    const char *example_bug; /* a short Go example of the bug */
+    const char *example_fix; /* the same code, fixed */
+    strand_verdict verdict;  /* the verdict this class carries by default */
+} strand_class_info;
+
+/** The whole table, in documentation order. */
+const strand_class_info *strand_classes(size_t *n);
+/** The entry with this id, or NULL. */
+const strand_class_info *strand_class_find(const char *id);
+
+/** A source location in a report. Strings owned by the report; function may
+ *  be "" and file may be "" (line 0) when unknown. */
+typedef struct strand_loc {
+    const char *function;
+    const char *file;
+    uint32_t line;
+} strand_loc;
+
+/** Trend of a group over several snapshots (strand_analyze with n > 1). */
+typedef enum strand_trend_shape {
+    STRAND_TREND_NONE = 0, /* one snapshot: no trend */
+    STRAND_TREND_GROWING,
+    STRAND_TREND_STEADY,
+    STRAND_TREND_SHRINKING,
+    STRAND_TREND_NEW,      /* absent from the first snapshot */
+    STRAND_TREND_GONE,     /* absent from the last snapshot */
+    STRAND_TREND_STUCK,    /* the same goroutine ids parked here in every snapshot */
+    STRAND_TREND_SPINNING, /* running/runnable at the same place in every snapshot */
+    STRAND_TREND_NOISY,    /* varies without a direction */
+} strand_trend_shape;
+
+/** "", "growing", "steady", "shrinking", "new", "gone", "stuck", "spinning", "noisy". */
+const char *strand_trend_name(strand_trend_shape t);
+
+typedef struct strand_finding {
+    strand_verdict verdict;
+    const strand_class_info *cls; /* never NULL */
+    uint64_t count;               /* goroutines in the group (last snapshot for series) */
+    const char *state;            /* status as printed ("chan send"), or the kind name */
+    strand_kind kind;
+    int32_t wait_min, wait_max;   /* minutes; -1 when the report does not say */
+    strand_loc site;              /* where the user's code waits */
+    strand_loc created_by;        /* function "" when unknown */
+    const strand_loc *stack;      /* innermost first */
+    size_t n_stack;
+    const uint64_t *goroutine_ids;/* sorted; empty for aggregated profiles */
+    size_t n_goroutine_ids;
+    const char *const *evidence;  /* sentences, most telling first */
+    size_t n_evidence;
+    const char *cause;            /* specific to this finding */
+    const char *fix;              /* specific to this finding */
+    const strand_label *labels;   /* labels (strings are the report's, as strand_str
+                                     indices into strand_report_str) */
+    size_t n_labels;
+    /* series only (n_trend > 0) */
+    const int64_t *trend_counts;  /* count per snapshot, in input order */
+    size_t n_trend;
+    double per_minute;            /* growth rate; 0 when no timing is known */
+    strand_trend_shape trend;
+    size_t group_members;         /* distinct stacks merged into this finding */
+} strand_finding;
+
+/** Rules that exclude goroutines, with goleak's meanings:
+ *  IGNORE_TOP: the innermost user-visible function equals `func`;
+ *  IGNORE_ANY: any frame's function equals `func`;
+ *  IGNORE_CREATED_BY: the created-by function equals `func`. */
+typedef enum strand_ignore_kind {
+    STRAND_IGNORE_TOP = 1,
+    STRAND_IGNORE_ANY = 2,
+    STRAND_IGNORE_CREATED_BY = 3,
+} strand_ignore_kind;
+
+typedef struct strand_ignore {
+    strand_ignore_kind kind;
+    const char *func;
+} strand_ignore;
+
+typedef struct strand_analyze_options {
+    const strand_alloc *alloc;      /* NULL: malloc */
+    uint64_t min_count;             /* hide groups smaller than this (0, 1: all) */
+    const strand_ignore *ignores;
+    size_t n_ignores;
+    /* Seconds since an arbitrary origin for each snapshot (series only);
+     * NULL or a negative entry: unknown (time_nanos of a proto is used when
+     * present). Used for rates. */
+    const double *times;
+} strand_analyze_options;
+
+typedef struct strand_report strand_report;
+
+/** Analyse `n` >= 1 snapshots of one process, oldest first. With n == 1 it
+ *  diagnoses one snapshot; with n > 1 it also matches groups across the
+ *  snapshots and fits trends. Fails with STRAND_ERR_MISMATCH (and a message
+ *  saying why) when the snapshots are evidently of different processes.
+ *  `opts` may be NULL. The caller owns the report. */
+strand_report *strand_analyze(const strand_snapshot *const *snaps, size_t n,
+                              const strand_analyze_options *opts, strand_error *err);
+void strand_report_free(strand_report *r);
+
+/** Findings, most serious first (verdict, then count); includes ok groups. */
+const strand_finding *strand_report_findings(const strand_report *r, size_t *n);
+
+/** Per input: its name, format, goroutine total, diagnostics (borrowed from
+ *  the report's copy). */
+typedef struct strand_input_summary {
+    const char *name;
+    strand_format format;
+    uint64_t goroutines;
+    const strand_diagnostic *diagnostics;
+    size_t n_diagnostics;
+    uint64_t diagnostic_total;
+    uint64_t skipped;
+    const char *reason;       /* panic/fatal text, or "" */
+} strand_input_summary;
+
+const strand_input_summary *strand_report_inputs(const strand_report *r, size_t *n);
+
+/** Goroutines in the (last) snapshot. */
+uint64_t strand_report_goroutines(const strand_report *r);
+
+/** Label strings of findings. */
+const char *strand_report_str(const strand_report *r, strand_str id);
+
+/** Options for the renderers. */
+typedef struct strand_render_options {
+    int color;            /* 1: ANSI colour; 0: none (the tool decides TTY/NO_COLOR) */
+    int width;            /* terminal columns, 0: 100 */
+    strand_verdict min_verdict; /* hide findings below this (text); JSON keeps all shown */
+    int all;              /* show ok findings too */
+} strand_render_options;
+
+/** The terminal report (lib/render_text.c). */
+strand_code strand_report_write_text(const strand_report *r, const strand_render_options *o,
+                                     const strand_sink *out, strand_error *err);
+/** The JSON report, schema "strand.report/v1" (lib/render_json.c). */
+strand_code strand_report_write_json(const strand_report *r, const strand_render_options *o,
+                                     const strand_sink *out, strand_error *err);
+
 #ifdef __cplusplus
 }
 #endif

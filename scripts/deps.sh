@@ -6,7 +6,7 @@ set -eu
 # fixtures), clang + compiler-rt (fuzzing, sanitizers); watch: libcurl, sqlite.
 PKGS="gcc make pkg-config zlib1g-dev libcmocka-dev clang libclang-rt-14-dev
 golang-go golang-uber-goleak-dev golang-golang-x-sync-dev libcurl4-openssl-dev
-libsqlite3-dev"
+libsqlite3-dev jq"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

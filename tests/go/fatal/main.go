@@ -1,12 +1,16 @@
 // Command fatal dies of a runtime fatal error; the argument picks which:
 //
 //	fatal deadlock   "fatal error: all goroutines are asleep - deadlock!"
-//	fatal goexit     "fatal error: no goroutines (main called runtime.Goexit) - deadlock!"
+//	fatal goexit     main calls runtime.Goexit while the others are blocked:
+//	                 "fatal error: all goroutines are asleep - deadlock!", no goroutine 1
+//	fatal goexit-alone  the same with no other goroutine:
+//	                 "fatal error: no goroutines (main called runtime.Goexit) - deadlock!"
 //	fatal unlock     "fatal error: sync: unlock of unlocked mutex"
 //	fatal overflow   "fatal error: stack overflow", a runtime throw: "runtime stack:",
 //	                 runtime frames and fp= sp= pc= on the overflowing goroutine
 //
-// In each case other goroutines are blocked too, so the dump lists them.
+// Except in goexit-alone, two other goroutines are blocked too, so the dump
+// lists them.
 package main
 
 import (
@@ -20,14 +24,16 @@ import (
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: fatal deadlock|goexit|unlock|overflow")
+		fmt.Fprintln(os.Stderr, "usage: fatal deadlock|goexit|goexit-alone|unlock|overflow")
 		os.Exit(2)
 	}
-	company()
+	if os.Args[1] != "goexit-alone" {
+		company()
+	}
 	switch os.Args[1] {
 	case "deadlock":
 		waitForWorkers()
-	case "goexit":
+	case "goexit", "goexit-alone":
 		runtime.Goexit()
 	case "unlock":
 		var mu sync.Mutex

@@ -12,7 +12,10 @@ import (
 	"time"
 )
 
-var hold = make(chan int)
+var (
+	hold    = make(chan int) // nobody sends
+	results = make(chan int) // nobody receives
+)
 
 type poller struct {
 	every time.Duration
@@ -44,7 +47,7 @@ func main() {
 	run := p.Run
 	go run()
 	for i := 0; i < 2; i++ {
-		go publish(hold, i)
+		go publish(results, i)
 	}
 	go pinned()
 	time.Sleep(100 * time.Millisecond)
