@@ -24,6 +24,7 @@ typedef struct st_out {
     const strand_sink *sink;
     char *buf;
     size_t len, cap;
+    uint64_t flushed; /* bytes handed to the sink so far */
     strand_code err;
     char small[ST_OUT_SMALL];
 } st_out;
@@ -40,6 +41,11 @@ void st_out_printf(st_out *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* The output position: bytes written so far, flushed or not. */
+uint64_t st_out_pos(const st_out *o);
+/* The bytes written since position `pos` while they are still in the
+ * buffer (no flush since), with their length in *n; else NULL. */
+const char *st_out_since(const st_out *o, uint64_t pos, size_t *n);
 /* Flushes, frees the buffer; returns the first error (and fills err). */
 strand_code st_out_finish(st_out *o, strand_error *err);
 
@@ -49,9 +55,9 @@ strand_code st_out_finish(st_out *o, strand_error *err);
 
 typedef struct st_jsonw {
     st_out out;
-    unsigned indent;   /* spaces per level; 0 = compact */
+    unsigned indent; /* spaces per level; 0 = compact */
     unsigned depth;
-    bool after_key;    /* a key was written; the value comes next */
+    bool after_key;                 /* a key was written; the value comes next */
     uint8_t count[ST_JW_MAX_DEPTH]; /* 0: container still empty */
     uint8_t flat[ST_JW_MAX_DEPTH];  /* 1: container printed on one line */
     uint8_t is_obj[ST_JW_MAX_DEPTH];
@@ -81,6 +87,9 @@ void st_jw_uint(st_jsonw *w, uint64_t v);
 /* Shortest form that reads back as the same double; NaN and infinities as null. */
 void st_jw_double(st_jsonw *w, double v);
 void st_jw_bool(st_jsonw *w, bool v);
+/* A value already rendered as JSON (e.g. by this writer, captured with
+ * st_out_since); written as is. */
+void st_jw_raw(st_jsonw *w, const char *json, size_t n);
 void st_jw_null(st_jsonw *w);
 /* A string, or null when s is NULL or "". */
 void st_jw_str_or_null(st_jsonw *w, const char *s);

@@ -408,10 +408,10 @@ static int render(tool_opts *o, const strand_report *r)
     return tool_finish_stdout(exit_code(o, r));
 }
 
-static int analyze_group(tool_opts *o, strand_snapshot **snaps, size_t n)
+static int analyze_group(tool_opts *o, strand_snapshot **snaps, size_t n, const double *given)
 {
     double *times = NULL;
-    if (o->interval > 0 && n > 1) {
+    if (!given && o->interval > 0 && n > 1) {
         times = calloc(n, sizeof *times);
         if (!times)
             return EXIT_USAGE;
@@ -422,7 +422,7 @@ static int analyze_group(tool_opts *o, strand_snapshot **snaps, size_t n)
     ao.min_count = o->min_count;
     ao.ignores = o->ignores;
     ao.n_ignores = o->n_ignores;
-    ao.times = times;
+    ao.times = given ? given : times;
     strand_error e = {0};
     strand_report *r = strand_analyze((const strand_snapshot *const *)snaps, n, &ao, &e);
     free(times);
@@ -460,7 +460,7 @@ int tool_report(tool_opts *o, bool series)
             print_diagnostics(snaps[i]);
     }
     if (rc == EXIT_CLEAN && series) {
-        rc = analyze_group(o, snaps, o->n_inputs);
+        rc = analyze_group(o, snaps, o->n_inputs, NULL);
     } else if (rc == EXIT_CLEAN) {
         /* several independent inputs: one report each; JSON wraps them in an array */
         bool wrap = o->json && o->n_inputs > 1;
@@ -469,7 +469,7 @@ int tool_report(tool_opts *o, bool series)
         for (size_t i = 0; i < o->n_inputs; i++) {
             if (wrap && i)
                 fputs(",\n", stdout);
-            int one = analyze_group(o, &snaps[i], 1);
+            int one = analyze_group(o, &snaps[i], 1, NULL);
             if (one > rc)
                 rc = one;
         }
@@ -481,4 +481,9 @@ int tool_report(tool_opts *o, bool series)
         strand_snapshot_free(snaps[i]);
     free(snaps);
     return rc;
+}
+
+int tool_report_series(tool_opts *o, strand_snapshot **snaps, size_t n, const double *times)
+{
+    return analyze_group(o, snaps, n, times);
 }

@@ -13,6 +13,7 @@ static const char usage[] =
     "  diff [options] BASE NEW...   compare snapshots of one process over time\n"
     "  explain [CLASS]              the leak classes: clue, cause, fix, examples\n"
     "  parse [--json] INPUT         print the parsed model\n"
+    "  watch [options] TARGET...    follow live services (pprof URLs) and report leaks\n"
     "\n"
     "INPUT is a file or - for standard input. Every form Go writes is read:\n"
     "pprof goroutine profiles (debug=0 protobuf, debug=1, debug=2), runtime.Stack\n"
@@ -32,6 +33,7 @@ static const struct command commands[] = {
     {"diff", cmd_diff},
     {"explain", cmd_explain},
     {"parse", cmd_parse},
+    {"watch", cmd_watch},
 };
 
 int main(int argc, char **argv)

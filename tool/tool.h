@@ -32,6 +32,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 /* Parses the common options; unknown options are usage errors. `usage` is
  * printed on --help. Returns -1 to go on, or an exit code. */
@@ -43,6 +44,10 @@ strand_snapshot *tool_read(const char *path, unsigned threads);
 
 /* Runs analysis over the inputs and renders it; returns the exit code. */
 int tool_report(tool_opts *o, bool series);
+
+/* Analyses snapshots of one process (oldest first, `times` in seconds or
+ * NULL) and renders the report; returns the exit code. */
+int tool_report_series(tool_opts *o, strand_snapshot **snaps, size_t n, const double *times);
 
 /* stdout with write-error tracking. */
 extern const strand_sink tool_stdout;

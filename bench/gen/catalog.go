@@ -121,6 +121,26 @@ func (c *catalog) route(s *spec, target int, rng *rand.Rand) {
 		for ; surplus > 0 && len(rec) > 0; surplus-- {
 			args[rec[rng.Intn(len(rec))]]++
 		}
+		// Too short for a recursive hop: one-frame hops of the later tiers.
+		for _, h := range rng.Perm(len(c.hops)) {
+			if surplus == 0 {
+				break
+			}
+			d := c.hops[h]
+			if d.Tier == task.TierEntry || d.Rec || d.Frames > surplus || contains(path, h) {
+				continue
+			}
+			at := len(path)
+			for i := 1; i < len(path); i++ {
+				if c.hops[path[i]].Tier > d.Tier {
+					at = i
+					break
+				}
+			}
+			path = append(path[:at], append([]int{h}, path[at:]...)...)
+			args = append(args[:at], append([]int{0}, args[at:]...)...)
+			surplus -= d.Frames
+		}
 	}
 	s.Hops, s.Args = path, args
 	s.Frames = fixed

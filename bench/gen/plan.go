@@ -136,6 +136,7 @@ func makePlan(c planConfig, cat *catalog) ([]spec, error) {
 		return nil, fmt.Errorf("-n %d is too small for %d stacks: %v", c.n, c.stacks, err)
 	}
 
+	targets := depthTargets(specs, c, rng)
 	for i := range specs {
 		s := &specs[i]
 		s.Leaf = cat.pickLeaf(s.State, rng)
@@ -158,8 +159,7 @@ func makePlan(c planConfig, cat *catalog) ([]spec, error) {
 			s.Labels = sets[:1+rng.Intn(min(len(sets), 6))]
 			s.Inherit = rng.Intn(2) == 0
 		}
-		target := c.minDepth + rng.Intn(c.maxDepth-c.minDepth+1)
-		cat.route(s, target, rng)
+		cat.route(s, targets[i], rng)
 	}
 	if c.series > 1 {
 		if err := planSeries(specs, c, cat); err != nil {
@@ -167,6 +167,50 @@ func makePlan(c planConfig, cat *catalog) ([]spec, error) {
 		}
 	}
 	return specs, nil
+}
+
+// depthTargets spreads the stacks' depths evenly over -min-depth..-max-depth
+// and hands them out, heaviest stack first, so that the depth averaged over
+// goroutines stays near the middle of the range: the size of a dump then
+// depends little on which stacks the seed makes heavy.
+func depthTargets(specs []spec, c planConfig, rng *rand.Rand) []int {
+	k := len(specs)
+	vals := make([]int, k)
+	for i := range vals {
+		vals[i] = (c.minDepth + c.maxDepth) / 2
+		if k > 1 {
+			vals[i] = c.minDepth + (i*(c.maxDepth-c.minDepth)+(k-1)/2)/(k-1)
+		}
+	}
+	rng.Shuffle(k, func(a, b int) { vals[a], vals[b] = vals[b], vals[a] })
+	order := make([]int, k)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return specs[order[a]].Count*specs[order[a]].cost() > specs[order[b]].Count*specs[order[b]].cost()
+	})
+	mid := float64(c.minDepth+c.maxDepth) / 2
+	targets := make([]int, k)
+	used := make([]bool, k)
+	var sumW, sumWD float64
+	for _, i := range order {
+		w := float64(specs[i].Count * specs[i].cost())
+		best, bestErr := -1, math.Inf(1)
+		for j, v := range vals {
+			if used[j] {
+				continue
+			}
+			if e := math.Abs((sumWD+w*float64(v))/(sumW+w) - mid); e < bestErr {
+				best, bestErr = j, e
+			}
+		}
+		used[best] = true
+		targets[i] = vals[best]
+		sumW += w
+		sumWD += w * float64(vals[best])
+	}
+	return targets
 }
 
 // distribute sets Count so that the goroutines, helpers included, add up to

@@ -172,7 +172,7 @@ gotest() {
 	log "$name: go test $* example.com/$pkg -> exit $rc"
 }
 
-for prog in zoo panics fatal sigquit ancestors cgo minutes logdump; do
+for prog in zoo panics fatal sigquit ancestors cgo cgotrace minutes logdump; do
 	build "$prog"
 done
 log "built with $goversion"
@@ -192,6 +192,7 @@ capture panic-nested.txt panics nested
 capture panic-indefer.txt panics indefer
 capture panic-multiline.txt panics multiline
 capture panic-segv.txt panics segv
+capture panic-goroutine.txt panics goroutine
 capture panic-all.txt GOTRACEBACK=all GODEBUG=asyncpreemptoff=1 GOMAXPROCS=2 panics all
 capture panic-system.txt GOTRACEBACK=system panics nested
 
@@ -209,6 +210,8 @@ capture ancestors.txt GODEBUG=tracebackancestors=5 ancestors
 
 capture cgo.stack.txt cgo stack
 quit cgo-sigquit-system.txt GOTRACEBACK=system cgo wait
+capture cgo-traceback.txt cgotrace plain
+capture cgo-traceback-sym.txt cgotrace sym
 
 capture log-print.txt logdump print
 capture log-printf.txt logdump printf
@@ -235,3 +238,9 @@ for f in "$out"/*; do
 	cp "$f" "$dest/"
 	printf 'wrote %s (%s bytes)\n' "${dest#"$(cd "$here/../.." && pwd)/"}/${f##*/}" "$(wc -c <"$f")"
 done
+
+# Counts in tests/fixtures/EXPECT.tsv: a few captures vary from run to run
+# (which thread takes a SIGQUIT, how many threads a crash dump walks).
+if ! "$here/expect.sh" check; then
+	echo "regen.sh: the counts above changed; review them, then run tests/go/expect.sh update" >&2
+fi

@@ -2,11 +2,13 @@
 //
 //	minutes OUTFILE [SECONDS]
 //
-// It blocks a few goroutines, runs one GC (a GC cycle is what stamps a
-// blocked goroutine's wait start, gp.waitsince), starts one more goroutine
-// after it, waits SECONDS (default 61), and writes
+// It blocks a few goroutines and runs two GCs: a GC cycle's stack scan is
+// what stamps a blocked goroutine's wait start (gp.waitsince = work.tstart,
+// runtime/mgcmark.go), and work.tstart is only set at the end of a cycle,
+// so the first GC of a process stamps 0 (nothing). It then starts one more
+// goroutine, waits SECONDS (default 61), and writes
 // pprof.Lookup("goroutine").WriteTo(w, 2) to OUTFILE. Goroutines blocked
-// before the GC then read "[chan receive, 1 minutes]"; the late one, never
+// before the GCs then read "[chan receive, 1 minutes]"; the late one, never
 // seen by a GC, has no minutes.
 package main
 
@@ -47,6 +49,7 @@ func main() {
 	go pipeReader()
 	go connReader(dialSilent())
 	time.Sleep(100 * time.Millisecond)
+	runtime.GC()
 	runtime.GC()
 	go lateWaiter()
 	time.Sleep(time.Duration(wait) * time.Second)

@@ -4,6 +4,8 @@
 //	panics indefer    a deferred call panics while the first panic unwinds: two "panic:" lines
 //	panics multiline  the panic value spans lines, one of which looks like a goroutine header
 //	panics segv       a nil pointer dereference: "[signal SIGSEGV: ...]" after the panic line
+//	panics goroutine  a runtime error in a goroutine other than main: its block ends
+//	                  with "created by"
 //	panics all        a plain panic with other goroutines around; run it with GOTRACEBACK=all
 //	                  (and GODEBUG=asyncpreemptoff=1 so the spinning goroutine cannot be
 //	                  stopped: "goroutine running on other thread; stack unavailable")
@@ -22,7 +24,7 @@ import (
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: panics nested|indefer|multiline|segv|all")
+		fmt.Fprintln(os.Stderr, "usage: panics nested|indefer|multiline|segv|goroutine|all")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -35,6 +37,8 @@ func main() {
 	case "segv":
 		var c *config
 		fmt.Println(c.name())
+	case "goroutine":
+		panicInGoroutine()
 	case "all":
 		panicWithCompany()
 	default:
@@ -87,6 +91,21 @@ type config struct {
 //go:noinline
 func (c *config) name() string {
 	return c.values["name"]
+}
+
+// panicInGoroutine indexes out of range in a worker goroutine; main waits.
+func panicInGoroutine() {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fmt.Println(pick([]int{1, 2, 3}, 5))
+	}()
+	<-done
+}
+
+//go:noinline
+func pick(xs []int, i int) int {
+	return xs[i]
 }
 
 var spinning int32

@@ -209,7 +209,7 @@ func Hops() []task.Def {
 // Leaves returns the package's blocking functions.
 func Leaves() []task.Leaf {
 	return []task.Leaf{
-		{State: task.NetRead, Fn: (*Conn)(nil).readPacket, Frames: 11},
+		{State: task.NetRead, Fn: (*Conn)(nil).readPacket, Frames: 10},
 		{State: task.RLock, Fn: replica.waitLag, Frames: 3},
 		{State: task.WLock, Fn: migrator.exclusive, Frames: 3},
 		{State: task.WaitGroup, Fn: db.Close, Frames: 3},

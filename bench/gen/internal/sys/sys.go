@@ -85,8 +85,8 @@ func (p *Pinned) serve(t *task.T) {
 // snapshot, so it is runnable in the dump, and it comes back here after.
 func (s *Spinner) spin(t *task.T) {
 	e := t.R.Env
-	task.Park()
 	for {
+		task.Park()
 		<-e.Wake
 	}
 }

@@ -48,13 +48,13 @@ func (t *T) Arg() int { return t.R.Args[t.at-1] }
 // Env holds what the goroutines of one stack block on; a leaf uses the
 // fields it needs.
 type Env struct {
-	Ctx   context.Context // never cancelled
-	Ch    chan int
-	Ch2   chan int
-	Mu    sync.Mutex
-	RW    sync.RWMutex
-	WG    sync.WaitGroup
-	Cond  *sync.Cond
+	Ctx  context.Context // never cancelled
+	Ch   chan int
+	Ch2  chan int
+	Mu   sync.Mutex
+	RW   sync.RWMutex
+	WG   sync.WaitGroup
+	Cond *sync.Cond
 
 	Dial func() (net.Conn, error) // loopback connection that never carries data
 	HTTP *http.Client

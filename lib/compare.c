@@ -1,0 +1,511 @@
+/* compare.c - several snapshots of one process: trends.
+ *
+ * Groups are matched across snapshots on a normalised key: the user-visible
+ * frames (runtime.* dropped, so a protobuf profile, a debug=1 profile and a
+ * debug=2 dump of the same stack agree) plus whether the goroutine was
+ * running; a looser key (function names only) catches running goroutines
+ * caught at different lines. Each group of the last snapshot gets its count
+ * per snapshot, a shape (growing, steady, stuck, spinning...), a rate per
+ * minute when times are known, and a verdict adjusted by the trend: a large
+ * steady population is the workload's cost, a group that grows is a leak.
+ */
+#include "analyze.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static bool running_kind(strand_kind k)
+{
+    return k == STRAND_KIND_RUNNING || k == STRAND_KIND_RUNNABLE;
+}
+
+static uint64_t key_of(const st_group *g, bool loose)
+{
+    return st_hash_mix(loose ? g->loose : g->nkey, running_kind((strand_kind)g->kind) ? 7 : 3);
+}
+
+/* One earlier snapshot, analysed and indexed by key. */
+typedef struct side {
+    st_ctx c;
+    st_map exact, loose; /* key -> first group index + 1 */
+    uint32_t *next;      /* chain of groups with the same exact key */
+    uint32_t *lnext;     /* same loose key */
+    bool *matched;
+} side;
+
+static bool side_index(side *sd)
+{
+    st_ctx *c = &sd->c;
+    sd->next = st_malloc(c->alloc, (c->n + 1) * sizeof(uint32_t));
+    sd->lnext = st_malloc(c->alloc, (c->n + 1) * sizeof(uint32_t));
+    sd->matched = st_malloc(c->alloc, c->n + 1);
+    st_map_init(&sd->exact, c->alloc);
+    st_map_init(&sd->loose, c->alloc);
+    if (!sd->next || !sd->lnext || !sd->matched)
+        return false;
+    memset(sd->matched, 0, c->n + 1);
+    for (size_t i = 0; i < c->n; i++) {
+        bool fresh;
+        uint32_t *v = st_map_put(&sd->exact, key_of(&c->g[i], false), &fresh);
+        uint32_t *l = v ? st_map_put(&sd->loose, key_of(&c->g[i], true), &fresh) : NULL;
+        if (!l)
+            return false;
+        sd->next[i] = *v;
+        *v = (uint32_t)(i + 1);
+        sd->lnext[i] = *l;
+        *l = (uint32_t)(i + 1);
+    }
+    return true;
+}
+
+static void side_free(side *sd)
+{
+    const strand_alloc *a = sd->c.alloc;
+    size_t n = sd->c.n + 1;
+    st_free(a, sd->next, n * sizeof(uint32_t));
+    st_free(a, sd->lnext, n * sizeof(uint32_t));
+    st_free(a, sd->matched, n);
+    st_map_free(&sd->exact);
+    st_map_free(&sd->loose);
+    st_ctx_free(&sd->c);
+}
+
+static bool has_id(const st_group *g, uint64_t id)
+{
+    size_t lo = 0, hi = g->n_ids;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (g->ids[mid] == id)
+            return true;
+        if (g->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* Per group of the last snapshot: what matched in one earlier snapshot. */
+typedef struct match {
+    int64_t count;
+    size_t ids_seen, ids_kept; /* earlier ids, and how many are still in the group */
+} match;
+
+static match side_match(side *sd, const st_group *g)
+{
+    match m = {0, 0, 0};
+    uint32_t head = st_map_get(&sd->exact, key_of(g, false));
+    const uint32_t *chain = sd->next;
+    if (head == UINT32_MAX || !head) {
+        head = st_map_get(&sd->loose, key_of(g, true));
+        chain = sd->lnext;
+    }
+    for (uint32_t i = head; i && i != UINT32_MAX; i = chain[i - 1]) {
+        const st_group *e = &sd->c.g[i - 1];
+        sd->matched[i - 1] = true;
+        m.count += (int64_t)e->count;
+        for (size_t k = 0; k < e->n_ids; k++) {
+            m.ids_seen++;
+            m.ids_kept += has_id(g, e->ids[k]);
+        }
+    }
+    return m;
+}
+
+/* ---- different processes? -------------------------------------------------- */
+
+/* Goroutine ids are never reused within a process: the same id with a
+ * different creator means another process. Conservative: it takes a
+ * majority of the shared ids, and at least two. O(ids) with one map. */
+static bool ids_disagree(const st_ctx *a, const st_ctx *b)
+{
+    if (!a->has_ids || !b->has_ids || !a->has_creators || !b->has_creators)
+        return false;
+    st_map by_id;
+    st_map_init(&by_id, a->alloc);
+    for (size_t j = 0; j < a->n; j++)
+        for (size_t k = 0; *a->g[j].creator && k < a->g[j].n_ids; k++) {
+            bool fresh;
+            uint32_t *v = st_map_put(&by_id, a->g[j].ids[k] * 0x9e3779b97f4a7c15ull + 1, &fresh);
+            if (!v)
+                break;
+            *v = (uint32_t)j;
+        }
+    size_t shared = 0, differ = 0;
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t k = 0; *b->g[i].creator && k < b->g[i].n_ids; k++) {
+            uint32_t j = st_map_get(&by_id, b->g[i].ids[k] * 0x9e3779b97f4a7c15ull + 1);
+            if (j == UINT32_MAX)
+                continue;
+            shared++;
+            differ += strcmp(a->g[j].creator, b->g[i].creator) != 0;
+        }
+    st_map_free(&by_id);
+    return differ >= 2 && differ * 2 > shared;
+}
+
+/* ---- shapes ------------------------------------------------------------------ */
+
+static strand_trend_shape fit_shape(const int64_t *c, size_t n)
+{
+    int64_t first = c[0], last = c[n - 1], lo = c[0], hi = c[0];
+    size_t ups = 0, downs = 0;
+    bool earlier = false;
+    for (size_t i = 1; i < n; i++) {
+        lo = c[i] < lo ? c[i] : lo;
+        hi = c[i] > hi ? c[i] : hi;
+        ups += c[i] > c[i - 1];
+        downs += c[i] < c[i - 1];
+        earlier |= i < n - 1 && c[i] > 0;
+    }
+    if (first == 0 && last > 0 && !earlier)
+        return STRAND_TREND_NEW;
+    if (first > 0 && last == 0)
+        return STRAND_TREND_GONE;
+    int64_t mean = 0;
+    for (size_t i = 0; i < n; i++)
+        mean += c[i] / (int64_t)n;
+    int64_t slack = mean / 10 > 1 ? mean / 10 : 1;
+    if (hi - lo <= slack)
+        return STRAND_TREND_STEADY;
+    if (last - first > slack && downs * 2 <= ups)
+        return STRAND_TREND_GROWING;
+    if (first - last > slack && ups * 2 <= downs)
+        return STRAND_TREND_SHRINKING;
+    return STRAND_TREND_NOISY;
+}
+
+/* Snapshot times in minutes, or false when unknown. */
+static bool times_of(const strand_snapshot *const *snaps, size_t n, const strand_analyze_options *o,
+                     double *t)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (o && o->times && o->times[i] >= 0)
+            t[i] = o->times[i] / 60.0;
+        else if (strand_snapshot_time_nanos(snaps[i]) > 0)
+            t[i] = (double)strand_snapshot_time_nanos(snaps[i]) / 60e9;
+        else
+            return false;
+    }
+    return t[n - 1] > t[0];
+}
+
+static double slope(const int64_t *c, const double *t, size_t n)
+{
+    double mt = 0, mc = 0, num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        mt += t[i] / (double)n;
+        mc += (double)c[i] / (double)n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        num += (t[i] - mt) * ((double)c[i] - mc);
+        den += (t[i] - mt) * (t[i] - mt);
+    }
+    return den > 0 ? num / den : 0;
+}
+
+/* ---- verdicts adjusted by the trend ----------------------------------------- */
+
+/* Leak verdicts that rest only on one snapshot's weak signals (counts, no
+ * live goroutine): a steady series overrules them. */
+static bool soft_verdict(const st_ctx *c, const st_group *g)
+{
+    static const char *const soft[] = {
+        "chan-receive-never-closed", "chan-receive-no-cancel", "select-never-ready",
+        "net-read-no-deadline",      "http-client-no-timeout", "listener-never-closed",
+        "not-a-leak-steady-state",   "waiting",
+    };
+    if (g->verdict == STRAND_VERDICT_SUSPECT)
+        return true;
+    if (c->test_report || (g->gflags & STRAND_G_LEAKED) || !g->cls)
+        return false;
+    for (size_t i = 0; i < sizeof soft / sizeof soft[0]; i++)
+        if (strcmp(g->cls->id, soft[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The leak class of a group that grows although one snapshot found it ok. */
+static const char *growth_class(const st_group *g)
+{
+    switch ((strand_kind)g->kind) {
+    case STRAND_KIND_CHAN_SEND:
+        return "chan-send";
+    case STRAND_KIND_SELECT:
+        return "select-never-ready";
+    case STRAND_KIND_IO:
+        return "net-read-no-deadline";
+    case STRAND_KIND_CHAN_RECEIVE:
+    case STRAND_KIND_CHAN:
+        return (g->feat & ST_F_RECV1) && !(g->feat & ST_F_RECV2) ? "chan-receive-no-cancel"
+                                                                 : "chan-receive-never-closed";
+    default:
+        return NULL;
+    }
+}
+
+static void fmt_counts(char *buf, size_t cap, const int64_t *c, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        if (i == 5 && n > 7) {
+            k += (size_t)snprintf(buf + k, cap - k, " ->...");
+            i = n - 2;
+            continue;
+        }
+        k += (size_t)snprintf(buf + k, cap - k, "%s%lld", i ? " -> " : "", (long long)c[i]);
+    }
+}
+
+static bool parked_user(const st_group *g)
+{
+    return g->benign < 0 && g->ignored < 0 && *g->site_func &&
+           !running_kind((strand_kind)g->kind) && g->kind != STRAND_KIND_UNKNOWN;
+}
+
+static void adjust_growing(st_ctx *c, st_group *g, bool stuck)
+{
+    if (!parked_user(g) || g->verdict == STRAND_VERDICT_LEAK)
+        return;
+    const char *cls = growth_class(g);
+    if (cls && g->cls && (strcmp(g->cls->id, "not-a-leak-steady-state") == 0 ||
+                          strcmp(g->cls->id, "waiting") == 0 ||
+                          strcmp(g->cls->id, "slow-producer-not-a-leak") == 0))
+        st_set_class(g, cls, STRAND_VERDICT_LEAK);
+    g->verdict = STRAND_VERDICT_LEAK;
+    g->cause = g->fix = NULL;
+    st_ev(c, g, "%s while nothing shows the load growing with it: a leak, not a pool",
+          stuck ? "the count grows and the first ones never leave" : "the count grows");
+}
+
+static void adjust_steady(st_ctx *c, st_group *g, size_t n)
+{
+    if (!parked_user(g) || !soft_verdict(c, g) || g->verdict == STRAND_VERDICT_OK)
+        return;
+    st_set_class(g, "not-a-leak-steady-state", STRAND_VERDICT_OK);
+    g->cause = g->fix = NULL;
+    st_ev(c, g, "steady across %zu snapshots: a population that does not grow is the workload's "
+          "cost, not a leak",
+          n);
+}
+
+static void adjust(st_ctx *c, st_group *g, size_t n, const match *first, bool spinning)
+{
+    char buf[160];
+    fmt_counts(buf, sizeof buf, g->trend, n);
+    int64_t d = g->trend[n - 1] - g->trend[0];
+    st_ev(c, g, "count per snapshot: %s (%+lld)", buf, (long long)d);
+    if (g->benign >= 0 || g->ignored >= 0)
+        return;
+    bool stuck = first->ids_seen && first->ids_kept == first->ids_seen && !spinning &&
+                 (g->shape == STRAND_TREND_GROWING || g->shape == STRAND_TREND_STEADY);
+    if (spinning) {
+        g->shape = STRAND_TREND_SPINNING;
+        st_set_class(g, "busy-loop", STRAND_VERDICT_SUSPECT);
+        g->cause = g->fix = NULL;
+        st_ev(c, g, "the same goroutine is running here in all %zu snapshots: spinning, a CPU "
+              "problem rather than a goroutine leak",
+              n);
+        return;
+    }
+    if (stuck)
+        st_ev(c, g, "the same %zu goroutine id(s) sit here in every snapshot: stuck, not replaced",
+              first->ids_seen);
+    if (g->per_minute != 0)
+        st_ev(c, g, "%+.1f goroutines per minute", g->per_minute);
+    if (g->shape == STRAND_TREND_GROWING || (g->shape == STRAND_TREND_NEW && n == 2))
+        adjust_growing(c, g, stuck);
+    else if (g->shape == STRAND_TREND_STEADY || g->shape == STRAND_TREND_SHRINKING)
+        adjust_steady(c, g, n);
+    if (g->shape == STRAND_TREND_NEW)
+        st_ev(c, g, "absent from the first snapshot: appeared since the baseline");
+    if (stuck)
+        g->shape = STRAND_TREND_STUCK;
+    if (c->oom)
+        return;
+}
+
+/* ---- gone groups -------------------------------------------------------------- */
+
+static bool append_group(st_ctx *c, const st_group *src)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        st_group *g = st_realloc(c->alloc, c->g, c->cap * sizeof *g, cap * sizeof *g);
+        if (!g)
+            return false;
+        c->g = g;
+        c->cap = cap;
+    }
+    c->g[c->n++] = *src;
+    return true;
+}
+
+/* Groups of earlier snapshots that match nothing in the last one: gone. */
+static bool collect_gone(st_ctx *last, side *sides, size_t n, st_map *gone)
+{
+    for (size_t s = 0; s + 1 < n; s++) {
+        for (size_t i = 0; i < sides[s].c.n; i++) {
+            st_group *e = &sides[s].c.g[i];
+            if (sides[s].matched[i] || e->merged_into >= 0)
+                continue;
+            bool fresh;
+            uint32_t *v = st_map_put(gone, key_of(e, false), &fresh);
+            if (!v)
+                return false;
+            if (fresh) {
+                st_group copy = *e;
+                copy.trend = st_arena_alloc(last->ar, n * sizeof(int64_t), 8);
+                if (!copy.trend || !append_group(last, &copy))
+                    return false;
+                memset(copy.trend, 0, n * sizeof(int64_t));
+                st_group *g = &last->g[last->n - 1];
+                g->trend = copy.trend;
+                g->merged_into = -1;
+                g->absorbed = 0;
+                g->merged_count = 0;
+                g->shape = STRAND_TREND_GONE;
+                g->verdict = STRAND_VERDICT_OK;
+                g->n_ev = 0;
+                *v = (uint32_t)(last->n - 1);
+            }
+            last->g[*v].trend[s] += (int64_t)e->count;
+        }
+    }
+    return true;
+}
+
+static void gone_evidence(st_ctx *c, size_t from, size_t n)
+{
+    for (size_t i = from; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        char buf[160];
+        fmt_counts(buf, sizeof buf, g->trend, n);
+        st_ev(c, g, "gone by the last snapshot: count per snapshot %s", buf);
+    }
+}
+
+/* ---- driver ---------------------------------------------------------------------- */
+
+static bool spinning_in(const side *sd, const st_group *g)
+{
+    if (!running_kind((strand_kind)g->kind) || !g->n_ids)
+        return false;
+    uint32_t head = st_map_get(&sd->loose, key_of(g, true));
+    for (uint32_t i = head; i && i != UINT32_MAX; i = sd->lnext[i - 1])
+        for (size_t k = 0; k < sd->c.g[i - 1].n_ids; k++)
+            if (has_id(g, sd->c.g[i - 1].ids[k]))
+                return true;
+    return false;
+}
+
+static void trend_group(st_ctx *last, side *sides, size_t n, st_group *g, const double *t)
+{
+    match first = {0, 0, 0};
+    bool spinning = running_kind((strand_kind)g->kind) && g->n_ids;
+    for (size_t s = 0; s + 1 < n; s++) {
+        match m = side_match(&sides[s], g);
+        g->trend[s] = m.count;
+        if (s == 0)
+            first = m;
+        spinning = spinning && spinning_in(&sides[s], g);
+    }
+    g->trend[n - 1] = (int64_t)g->count;
+    g->shape = fit_shape(g->trend, n);
+    g->per_minute = t ? slope(g->trend, t, n) : 0;
+    if (g->merged_into < 0)
+        adjust(last, g, n, &first, spinning);
+}
+
+/* Fold the trends of groups merged into a finding into the finding's group. */
+static void fold_merged(st_ctx *c, size_t n)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        if (g->merged_into < 0)
+            continue;
+        st_group *into = &c->g[g->merged_into];
+        for (size_t s = 0; s < n; s++)
+            into->trend[s] += g->trend[s];
+    }
+}
+
+static strand_code build_sides(side *sides, const strand_snapshot *const *snaps, size_t n,
+                               const strand_analyze_options *o, st_arena *ar)
+{
+    for (size_t s = 0; s + 1 < n; s++) {
+        if (!st_ctx_build(&sides[s].c, snaps[s], o, ar))
+            return STRAND_ERR_NOMEM;
+        st_ctx_decide(&sides[s].c);
+        if (!side_index(&sides[s]))
+            return STRAND_ERR_NOMEM;
+    }
+    return STRAND_OK;
+}
+
+static strand_code check_same_process(st_ctx *last, side *sides, size_t n, strand_error *err)
+{
+    for (size_t s = 0; s + 1 < n; s++) {
+        const st_ctx *b = s + 2 < n ? &sides[s + 1].c : last;
+        if (ids_disagree(&sides[s].c, b)) {
+            st_set_error(err, STRAND_ERR_MISMATCH,
+                         "the same goroutine ids have different creators: snapshots of different "
+                         "processes",
+                         0);
+            return STRAND_ERR_MISMATCH;
+        }
+    }
+    return STRAND_OK;
+}
+
+static strand_code run(st_ctx *last, side *sides, const strand_snapshot *const *snaps, size_t n,
+                       const strand_analyze_options *o, strand_error *err)
+{
+    strand_code code = build_sides(sides, snaps, n, o, last->ar);
+    if (code != STRAND_OK) {
+        st_set_error(err, code, NULL, 0);
+        return code;
+    }
+    code = check_same_process(last, sides, n, err);
+    if (code != STRAND_OK)
+        return code;
+    double *t = st_malloc(last->alloc, n * sizeof *t);
+    bool timed = t && times_of(snaps, n, o, t);
+    for (size_t i = 0; i < last->n; i++) {
+        last->g[i].trend = st_arena_alloc(last->ar, n * sizeof(int64_t), 8);
+        if (!last->g[i].trend) {
+            st_free(last->alloc, t, n * sizeof *t);
+            return STRAND_ERR_NOMEM;
+        }
+        trend_group(last, sides, n, &last->g[i], timed ? t : NULL);
+    }
+    st_free(last->alloc, t, n * sizeof *t);
+    fold_merged(last, n);
+    size_t before = last->n;
+    st_map gone;
+    st_map_init(&gone, last->alloc);
+    bool ok = collect_gone(last, sides, n, &gone) && !gone.oom;
+    st_map_free(&gone);
+    if (!ok)
+        return STRAND_ERR_NOMEM;
+    gone_evidence(last, before, n);
+    return last->oom ? STRAND_ERR_NOMEM : STRAND_OK;
+}
+
+strand_code st_compare(st_ctx *last, const strand_snapshot *const *snaps, size_t n,
+                       const strand_analyze_options *o, strand_error *err)
+{
+    side *sides = st_malloc(last->alloc, (n - 1) * sizeof *sides);
+    if (!sides) {
+        st_set_error(err, STRAND_ERR_NOMEM, NULL, 0);
+        return STRAND_ERR_NOMEM;
+    }
+    memset(sides, 0, (n - 1) * sizeof *sides);
+    strand_code code = run(last, sides, snaps, n, o, err);
+    for (size_t s = 0; s + 1 < n; s++)
+        side_free(&sides[s]);
+    st_free(last->alloc, sides, (n - 1) * sizeof *sides);
+    if (code == STRAND_ERR_NOMEM)
+        st_set_error(err, code, NULL, 0);
+    return code;
+}

@@ -1,0 +1,1048 @@
+/* diagnose.c - class, verdict, evidence, cause and fix for each group.
+ *
+ * Cross-goroutine passes run first, because a group is judged by the other
+ * goroutines in the report: who could still wake it (a sender for a
+ * receiver, the lock holder, the worker that must call Done), whether both
+ * sides of a protocol are parked, whether its creator is alive. Then one
+ * rule per blocking kind decides what is left. Knowledge about classes lives
+ * in classes.c; the cause/fix templates below only place it at the site.
+ */
+#include "analyze.h"
+
+#include <stdio.h>
+
+/* A group this large (or this large and at least half the process) parked at
+ * one line is a leak by itself when nothing alive can wake it: the figure is
+ * the order of magnitude where LeakProf-style tools flag a site. */
+#define ST_MASS_ABS 100u
+#define ST_MASS_HALF 50u
+
+/* ---- predicates ------------------------------------------------------------ */
+
+static bool undecided(const st_group *g)
+{
+    return !g->decided && g->merged_into < 0;
+}
+
+static bool kind_is(const st_group *g, strand_kind k)
+{
+    return g->kind == (uint16_t)k;
+}
+
+static bool recvish(const st_group *g)
+{
+    return kind_is(g, STRAND_KIND_CHAN_RECEIVE) || kind_is(g, STRAND_KIND_CHAN);
+}
+
+static bool live_kind(const st_group *g)
+{
+    return kind_is(g, STRAND_KIND_RUNNING) || kind_is(g, STRAND_KIND_RUNNABLE) ||
+           kind_is(g, STRAND_KIND_IO) || kind_is(g, STRAND_KIND_SYSCALL) ||
+           kind_is(g, STRAND_KIND_SLEEP);
+}
+
+static bool user_group(const st_group *g)
+{
+    return g->benign < 0 && g->ignored < 0 && *g->site_func;
+}
+
+static bool same_pkg(const st_group *a, const st_group *b)
+{
+    return a->pkg_len && a->pkg_len == b->pkg_len &&
+           memcmp(a->site_func, b->site_func, a->pkg_len) == 0;
+}
+
+/* Same method receiver ("main.(*Pool).worker" and "main.(*Pool).Drain"). */
+static bool same_receiver(const st_group *a, const st_group *b)
+{
+    const char *x = strstr(a->site_func, ").");
+    const char *y = strstr(b->site_func, ").");
+    return x && y && x - a->site_func == y - b->site_func &&
+           memcmp(a->site_func, b->site_func, (size_t)(x - a->site_func)) == 0;
+}
+
+static bool is_mass(const st_ctx *c, uint64_t n)
+{
+    return n >= ST_MASS_ABS || (n >= ST_MASS_HALF && 2 * n >= c->total);
+}
+
+static strand_verdict firm(bool leak)
+{
+    return leak ? STRAND_VERDICT_LEAK : STRAND_VERDICT_SUSPECT;
+}
+
+/* The report itself says every listed goroutine outlived its purpose: a
+ * test's leak check, or the runtime's "all goroutines are asleep". */
+static bool certain(const st_ctx *c)
+{
+    return c->test_report || c->all_asleep;
+}
+
+/* ---- cause and fix, placed at the site ------------------------------------ */
+
+/* $F function, $S file:line, $N count, $C creator. */
+typedef struct tmpl {
+    const char *id, *cause, *fix;
+} tmpl;
+
+static const tmpl templates[] = {
+    {"chan-send",
+     "The send at $S in $F has no receiver: whoever should read that channel stopped reading or "
+     "never started, so every goroutine parked there ($N) waits for ever.",
+     "At $S, send inside a select that also waits on ctx.Done() (or a done channel), or buffer "
+     "the channel when exactly one value is sent; make the receiver read until the sender is "
+     "done, and drop receivers that stopped."},
+    {"chan-receive-never-closed",
+     "$F waits at $S for a value on a channel that no live goroutine sends on or closes; a range "
+     "loop ends only on close(), and the producer finished without it.",
+     "Close the channel in its producer when it is done (defer close(ch)), or give $F a select "
+     "on ctx.Done() at $S so its owner can stop it."},
+    {"chan-receive-no-cancel",
+     "$F receives at $S in a loop that watches nothing else (no ctx.Done(), no stop channel), "
+     "so stopping its owner cannot end it.",
+     "At $S, receive in a select with a stop or ctx.Done() case and return on it (and make sure "
+     "the stop channel is created before Stop closes it)."},
+    {"select-never-ready",
+     "None of the cases of the select at $S in $F can fire: the channels it waits on have no "
+     "live sender and nobody closes them.",
+     "Give the select at $S a ctx.Done() case tied to the caller's deadline, and replace "
+     "time.After with a time.NewTimer that is stopped."},
+    {"nil-channel", "The channel used at $S in $F is nil: a nil channel blocks for ever.",
+     "make() the channel before $F uses it (where the struct that holds it is built)."},
+    {"select-no-cases", "$F blocks in `select {}` at $S, which never returns.",
+     "Wait on ctx.Done() or a done channel at $S instead of select {}."},
+    {"waitgroup-missing-done",
+     "$F waits in WaitGroup.Wait at $S, but no worker that could call Done is left: one "
+     "returned without Done (an early return before defer wg.Done()), or Add counted more "
+     "workers than were started.",
+     "Make `defer wg.Done()` the first statement of every worker of the WaitGroup waited on at "
+     "$S, with Add(1) right before each go statement."},
+    {"mutex-no-holder",
+     "$N goroutines wait to lock the mutex at $S ($F) and no goroutine in the report can be "
+     "holding it: the holder returned or panicked (and was recovered) without Unlock.",
+     "In every function that locks this mutex, `defer mu.Unlock()` right after Lock(); look for "
+     "early returns and recovered panics between Lock and Unlock."},
+    {"cond-wait-no-signal",
+     "$F waits in Cond.Wait at $S and no live goroutine is left to Signal or Broadcast.",
+     "Broadcast on every state change and on shutdown, and wait in a `for !cond { c.Wait() }` "
+     "loop; a channel is simpler for one event."},
+    {"net-read-no-deadline",
+     "$F waits on a network connection at $S with no deadline: a peer that went silent without "
+     "closing holds the goroutine, and its file descriptor, for ever.",
+     "Before the read at $S, call SetReadDeadline (and enable TCP keepalive); close the "
+     "connection on timeout."},
+    {"http-client-no-timeout",
+     "$N goroutines belong to HTTP requests made at $S in $F that wait for a response for ever "
+     "(the caller in persistConn.roundTrip plus the connection's readLoop and writeLoop): the "
+     "client has no Timeout and the request no deadline.",
+     "For the request at $S use an http.Client with Timeout, or NewRequestWithContext with "
+     "context.WithTimeout; always close response bodies."},
+    {"listener-never-closed",
+     "$F accepts connections at $S on a listener that nobody closes: the server was started "
+     "(created by $C) and never shut down; closing a client connection ends only its handler.",
+     "Close the server's listener when done and wait for $F to return (defer srv.Close() in "
+     "tests); do not hide it with IgnoreTopFunction(\"internal/poll.runtime_pollWait\")."},
+    {"errgroup-no-cancel",
+     "The errgroup workers block at $S in $F: the group has no context, so the failure of one "
+     "cancels nothing, and Wait waits for all of them, so its caller never returns either.",
+     "Use errgroup.WithContext and select on ctx.Done() next to the operation at $S; make sure "
+     "something drains the results (or size the channel to the number of workers)."},
+    {"worker-pool-never-closed",
+     "The workers ($F) range over a job channel at $S that nothing closes, while the caller of "
+     "WaitGroup.Wait waits for them to finish: neither side can end.",
+     "Close the job channel before waiting for the workers: close(jobs); wg.Wait()."},
+    {"deadlock-both-blocked",
+     "$F at $S waits for a counterpart that is itself parked waiting for this side: both sides "
+     "of the protocol are blocked.",
+     "Order the protocol consistently (or select on every channel each side may need) and give "
+     "both sides a ctx.Done() case."},
+    {"identical-stacks-different-causes",
+     "$N consumers share one stack at $S in $F, but their producers differ (see the evidence): "
+     "one stack, several causes.",
+     "Judge each consumer by its producer: for a deadlocked pair order the protocol and add "
+     "ctx.Done() on both sides; for a slow upstream put a deadline on its read; for a producer "
+     "that is gone, `defer close(out)` in the producer."},
+    {"slow-producer-not-a-leak",
+     "$F at $S is alive, waiting on its own upstream; the goroutine it feeds waits for it. Not a "
+     "leak while the upstream can answer.",
+     "Put a deadline on the upstream read at $S so a hung upstream cannot hold both goroutines "
+     "for ever."},
+    {"busy-loop",
+     "$F is running at $S instead of waiting: it polls (a select with a default case, or a "
+     "ctx check in a loop) and burns CPU without ever blocking.",
+     "Remove the default case so the select at $S blocks (or simply <-ctx.Done()); if polling "
+     "is really wanted, wait on a ticker between polls."},
+    {"goleak-race-slow-exit",
+     "$F is still running at $S (not parked): it has not finished yet. When a leak check lists "
+     "it, whatever stopped it returned without waiting for it to exit (typical under -race, "
+     "which slows it down).",
+     "Make the Close/Stop that ends $F wait for it (a done channel or a WaitGroup); no goleak "
+     "ignore is needed."},
+    {"not-a-leak-steady-state",
+     "Not a leak as far as this report shows: $N goroutines at $S in $F belong to live owners "
+     "or were started once; their number is the workload's cost.",
+     "Nothing to fix; compare snapshots over time (strand diff) and watch their ratio to "
+     "connections or requests."},
+    {"stripped-symbols",
+     "The frames of this group have no function names, so the waiting site cannot be named.",
+     "Symbolize the profile against the exact binary (go tool pprof BINARY PROFILE)."},
+};
+
+static const tmpl *template_for(const strand_class_info *cls)
+{
+    for (size_t i = 0; cls && i < sizeof templates / sizeof templates[0]; i++)
+        if (strcmp(templates[i].id, cls->id) == 0)
+            return &templates[i];
+    return NULL;
+}
+
+static size_t put(char *out, size_t cap, size_t at, const char *s)
+{
+    size_t n = strlen(s);
+    if (at < cap)
+        memcpy(out + at, s, at + n < cap ? n : cap - at);
+    return at + n;
+}
+
+static char *expand(st_ctx *c, const st_group *g, const char *t)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%llu", (unsigned long long)g->merged_count);
+    const char *subst[4] = {*g->site_func ? g->site_func : "this goroutine", st_site_short(c, g),
+                            num, *g->creator ? g->creator : "its creator"};
+    size_t cap = 0, n = 0;
+    char *out = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        n = 0;
+        for (const char *p = t; *p; p++) {
+            const char *k = p[0] == '$' ? strchr("FSNC", p[1]) : NULL;
+            if (k && p[1]) {
+                n = put(out, cap, n, subst[k - "FSNC"]);
+                p++;
+            } else {
+                if (n < cap)
+                    out[n] = *p;
+                n++;
+            }
+        }
+        if (pass == 0) {
+            cap = n + 1;
+            out = st_arena_alloc(c->ar, cap, 1);
+            if (!out)
+                return NULL;
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static void place_text(st_ctx *c, st_group *g)
+{
+    if (g->cause || !g->cls)
+        return;
+    const tmpl *t = template_for(g->cls);
+    if (!t)
+        return;
+    g->cause = expand(c, g, t->cause);
+    g->fix = expand(c, g, t->fix);
+}
+
+/* ---- common evidence --------------------------------------------------------- */
+
+static const char *state_of(const st_group *g)
+{
+    const char *st = g->status ? strand_str_get(g->snap, g->status, NULL) : "";
+    return *st ? st : strand_kind_name((strand_kind)g->kind);
+}
+
+static void ev_count(st_ctx *c, st_group *g)
+{
+    uint64_t n = g->count - g->absorbed;
+    unsigned pct = c->total ? (unsigned)(n * 100 / c->total) : 0;
+    st_ev(c, g, "%llu of %llu goroutines (%u%%) in [%s] at %s in %s", (unsigned long long)n,
+          (unsigned long long)c->total, pct, state_of(g), st_site_short(c, g),
+          *g->site_func ? g->site_func : "an unnamed function");
+}
+
+static void ev_creator(st_ctx *c, st_group *g)
+{
+    if (*g->creator) {
+        const char *how = g->startup ? "at start-up: created once, not per request"
+                          : g->creator_alive ? "which is still on a live goroutine's stack"
+                                             : "which is on no live stack: it has returned";
+        st_ev(c, g, "created by %s, %s", g->creator, how);
+    } else if (!c->has_creators && !g->startup && g->benign < 0) {
+        st_ev(c, g, "this %s report has no creators, goroutine ids or wait times: the verdict "
+              "rests on counts and frames",
+              strand_format_name(strand_snapshot_format(c->s)));
+    }
+    if (g->with_creator_id && g->orphans)
+        st_ev(c, g, "%llu of them were created by goroutines that have exited",
+              (unsigned long long)g->orphans);
+}
+
+static void ev_wait(st_ctx *c, st_group *g)
+{
+    if (g->wmax < 0)
+        return;
+    if (g->wmin == g->wmax)
+        st_ev(c, g, "parked for at least %d minutes", g->wmax);
+    else
+        st_ev(c, g, "parked between %d and %d minutes: they arrived over time, not at once",
+              g->wmin, g->wmax);
+}
+
+static void ev_context(st_ctx *c, st_group *g)
+{
+    if (g->gflags & STRAND_G_LEAKED)
+        st_ev(c, g, "the Go runtime itself marks them (leaked): unreachable, blocked for ever");
+    if (c->test_report)
+        st_ev(c, g, "listed by a test's leak check (%s): it outlived the test",
+              strand_format_name(strand_snapshot_format(c->s)));
+    if (c->all_asleep)
+        st_ev(c, g, "the runtime stopped the program: all goroutines are asleep (deadlock)");
+    if (g->waited_by >= 0) {
+        const st_group *w = &c->g[g->waited_by];
+        st_ev(c, g, "%llu goroutine(s) wait for them in sync.(*WaitGroup).Wait at %s in %s: "
+              "they leak because these do",
+              (unsigned long long)w->count, st_site_short(c, w), w->site_func);
+    }
+}
+
+static void decide(st_ctx *c, st_group *g, const char *cls, strand_verdict v)
+{
+    st_set_class(g, cls, v);
+    if (g->gflags & STRAND_G_LEAKED)
+        g->verdict = STRAND_VERDICT_LEAK;
+    (void)c;
+}
+
+/* Move `n` goroutines of `from` into the finding of `into`. */
+static void absorb(st_ctx *c, st_group *into, st_group *from, uint64_t n)
+{
+    if (n > from->count - from->absorbed)
+        n = from->count - from->absorbed;
+    from->absorbed += n;
+    into->merged_count += n;
+    into->members++;
+    if (from->absorbed >= from->count) {
+        from->merged_into = (int)(into - c->g);
+        from->decided = true;
+    }
+}
+
+/* ---- pass: ignore rules and the always-benign table -------------------------- */
+
+static void pass_benign(st_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        const st_benign *b = st_benign_get(g->benign);
+        if (g->ignored >= 0) {
+            decide(c, g, "benign", STRAND_VERDICT_OK);
+            const strand_ignore *r = &c->opts->ignores[g->ignored];
+            static const char *const kinds[] = {"", "--ignore-top", "--ignore-any",
+                                                "--ignore-created-by"};
+            st_ev(c, g, "matched the ignore rule %s %s", kinds[r->kind <= 3 ? r->kind : 0],
+                  r->func);
+        } else if ((g->gflags & STRAND_G_SYSTEM) || kind_is(g, STRAND_KIND_RUNTIME) ||
+                   (g->site < 0 && !(g->gflags & STRAND_G_NO_STACK))) {
+            decide(c, g, "benign", STRAND_VERDICT_OK);
+            st_ev(c, g, "a runtime system goroutine (no user or library frame)");
+            b = NULL;
+        } else if (b && b->cond == ST_BENIGN_ALWAYS) {
+            decide(c, g, "benign", STRAND_VERDICT_OK);
+            st_ev(c, g, "%s", b->why);
+        } else if ((g->gflags & STRAND_G_CURRENT) && live_kind(g) &&
+                   !strand_snapshot_reason(c->s)) {
+            decide(c, g, "benign", STRAND_VERDICT_OK);
+            st_ev(c, g, "the goroutine that took this dump (runtime.Stack)");
+            b = NULL;
+        }
+        if (g->decided)
+            g->cause = b ? b->why : g->ev[0];
+    }
+}
+
+/* ---- pass: hung HTTP requests (caller + readLoop + writeLoop) ---------------- */
+
+static uint64_t absorb_feature(st_ctx *c, st_group *into, uint32_t feat, uint64_t want)
+{
+    uint64_t got = 0;
+    for (size_t i = 0; i < c->n && got < want; i++) {
+        st_group *g = &c->g[i];
+        if (g == into || !(g->feat & feat) || !undecided(g) || g->absorbed >= g->count)
+            continue;
+        uint64_t take = g->count - g->absorbed;
+        if (take > want - got)
+            take = want - got;
+        absorb(c, into, g, take);
+        got += take;
+    }
+    return got;
+}
+
+static void pass_http(st_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        if (!(g->feat & ST_F_HTTP_CALL) || !undecided(g))
+            continue;
+        uint64_t r = absorb_feature(c, g, ST_F_HTTP_READ, g->count);
+        uint64_t w = absorb_feature(c, g, ST_F_HTTP_WRITE, g->count);
+        bool firm_leak = certain(c) || g->wmax >= 1 || is_mass(c, g->merged_count);
+        decide(c, g, "http-client-no-timeout", firm(firm_leak));
+        ev_count(c, g);
+        st_ev(c, g, "the callers wait for a response in net/http.(*persistConn).roundTrip under "
+              "%s at %s",
+              g->site_func, st_site_short(c, g));
+        st_ev(c, g, "%llu net/http.(*persistConn).readLoop and %llu writeLoop goroutines belong "
+              "to these requests: one hung request holds three goroutines, reported as one "
+              "finding of %llu",
+              (unsigned long long)r, (unsigned long long)w, (unsigned long long)g->merged_count);
+        if (!firm_leak)
+            st_ev(c, g, "one snapshot cannot tell a hung request from a slow one: a second "
+                  "snapshot (strand diff) or parked minutes would decide");
+        ev_creator(c, g);
+        ev_wait(c, g);
+        ev_context(c, g);
+    }
+}
+
+/* ---- pass: errgroup workers and the caller in Wait --------------------------- */
+
+static bool eg_worker(const st_group *g)
+{
+    return (g->feat & ST_F_EG_WORKER) ||
+           strncmp(g->creator, "golang.org/x/sync/errgroup.(*Group).", 36) == 0;
+}
+
+static st_group *largest(st_ctx *c, bool (*pick)(const st_ctx *, const st_group *, const void *),
+                         const void *arg)
+{
+    st_group *best = NULL;
+    for (size_t i = 0; i < c->n; i++)
+        if (undecided(&c->g[i]) && pick(c, &c->g[i], arg) &&
+            (!best || c->g[i].count > best->count))
+            best = &c->g[i];
+    return best;
+}
+
+static bool pick_eg_blocked(const st_ctx *c, const st_group *g, const void *arg)
+{
+    (void)c;
+    (void)arg;
+    return eg_worker(g) && !live_kind(g) && !(g->feat & ST_F_EG_WAIT);
+}
+
+static void pass_errgroup(st_ctx *c)
+{
+    st_group *main = largest(c, pick_eg_blocked, NULL);
+    if (!main)
+        return;
+    uint64_t waiters = 0, others = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        if (g == main || !undecided(g))
+            continue;
+        if (g->feat & ST_F_EG_WAIT) {
+            waiters += g->count;
+            absorb(c, main, g, g->count);
+        } else if (pick_eg_blocked(c, g, NULL)) {
+            others += g->count;
+            absorb(c, main, g, g->count);
+        }
+    }
+    decide(c, main, "errgroup-no-cancel", STRAND_VERDICT_LEAK);
+    ev_count(c, main);
+    st_ev(c, main, "the parked frame is a closure run by golang.org/x/sync/errgroup.(*Group).Go: "
+          "the group's workers");
+    if (others)
+        st_ev(c, main, "%llu more workers of the group are parked elsewhere",
+              (unsigned long long)others);
+    if (waiters)
+        st_ev(c, main, "%llu goroutine(s) wait in errgroup.(*Group).Wait for these workers: Wait "
+              "waits for every worker, so the caller never gets the error",
+              (unsigned long long)waiters);
+    st_ev(c, main, "no context cancels the workers after a sibling failed");
+    ev_creator(c, main);
+    ev_wait(c, main);
+    ev_context(c, main);
+}
+
+/* ---- pass: WaitGroup waiters and the workers they wait for -------------------- */
+
+typedef struct wg_arg {
+    const st_group *waiter;
+    bool send;
+} wg_arg;
+
+static bool pick_wg_worker(const st_ctx *c, const st_group *g, const void *arg)
+{
+    const wg_arg *a = arg;
+    (void)c;
+    if (g == a->waiter || !user_group(g) || g->startup || !same_pkg(g, a->waiter))
+        return false;
+    /* the workers of a waiter: methods of the same type (Pool.worker and
+     * Pool.Drain) or code of the same file */
+    if (!same_receiver(g, a->waiter) && strcmp(g->site_file, a->waiter->site_file) != 0)
+        return false;
+    return a->send ? kind_is(g, STRAND_KIND_CHAN_SEND) : recvish(g);
+}
+
+static st_group *wg_workers(st_ctx *c, const st_group *w, bool send)
+{
+    wg_arg a = {w, send};
+    st_group *best = NULL;
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        if (!undecided(g) || !pick_wg_worker(c, g, &a))
+            continue;
+        bool better = !best || (same_receiver(g, w) && !same_receiver(best, w)) ||
+                      (same_receiver(g, w) == same_receiver(best, w) && g->count > best->count);
+        if (better)
+            best = g;
+    }
+    return best;
+}
+
+static void wg_pool(st_ctx *c, st_group *w, st_group *workers, bool send)
+{
+    absorb(c, workers, w, w->count);
+    decide(c, workers, send ? "deadlock-both-blocked" : "worker-pool-never-closed",
+           STRAND_VERDICT_LEAK);
+    ev_count(c, workers);
+    st_ev(c, workers, "%llu goroutine(s) wait in sync.(*WaitGroup).Wait at %s in %s for these "
+          "workers: two stacks, one root cause",
+          (unsigned long long)w->count, st_site_short(c, w), w->site_func);
+    if (send)
+        st_ev(c, workers, "the workers are parked sending, the waiter reads only after Wait "
+              "returns: each side waits for the other");
+    else
+        st_ev(c, workers, "the workers can leave their receive loop only when the channel is "
+              "closed, and the waiter is the one that should close it");
+    ev_creator(c, workers);
+    ev_wait(c, workers);
+    ev_context(c, workers);
+}
+
+static void pass_waitgroup(st_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *w = &c->g[i];
+        if (!undecided(w) || !(w->feat & ST_F_WG_WAIT || kind_is(w, STRAND_KIND_WAITGROUP)))
+            continue;
+        st_group *workers = wg_workers(c, w, false);
+        bool send = !workers;
+        if (!workers)
+            workers = wg_workers(c, w, true);
+        if (workers && same_receiver(workers, w)) {
+            wg_pool(c, w, workers, send);
+            continue;
+        }
+        if (workers) { /* workers stuck for their own reasons: the waiter follows */
+            absorb(c, workers, w, w->count);
+            workers->waited_by = (int)(w - c->g);
+            continue;
+        }
+        bool leak = c->live == 0 || certain(c);
+        decide(c, w, leak ? "waitgroup-missing-done" : "waiting",
+               leak ? STRAND_VERDICT_LEAK : STRAND_VERDICT_OK);
+        ev_count(c, w);
+        if (leak)
+            st_ev(c, w, "no worker goroutine is left that could call Done: the waiter is the "
+                  "leak, the cause is a worker that returned without Done");
+        else
+            st_ev(c, w, "%llu goroutine(s) are still running or waiting on I/O and may be the "
+                  "workers that will call Done",
+                  (unsigned long long)c->live);
+        ev_creator(c, w);
+        ev_wait(c, w);
+        ev_context(c, w);
+    }
+}
+
+/* ---- pass: locks without holders, conds without signallers --------------------- */
+
+static bool lock_waiter(const st_group *g)
+{
+    return kind_is(g, STRAND_KIND_MUTEX) || kind_is(g, STRAND_KIND_RWMUTEX) ||
+           (g->feat & (ST_F_MUTEX | ST_F_RWMUTEX) && !(g->feat & ST_F_WG_WAIT));
+}
+
+static bool pick_lock(const st_ctx *c, const st_group *g, const void *arg)
+{
+    (void)c;
+    (void)arg;
+    return lock_waiter(g);
+}
+
+static void pass_mutex(st_ctx *c)
+{
+    st_group *main = largest(c, pick_lock, NULL);
+    if (!main)
+        return;
+    uint64_t holders = 0, active = 0;
+    const st_group *holder = NULL;
+    for (size_t i = 0; i < c->n; i++) {
+        const st_group *g = &c->g[i];
+        if (!undecided(g) || lock_waiter(g) || !user_group(g))
+            continue;
+        holders += g->count;
+        holder = holder ? holder : g;
+        if (live_kind(g))
+            active += g->count;
+    }
+    for (size_t i = 0; i < c->n; i++)
+        if (&c->g[i] != main && undecided(&c->g[i]) && lock_waiter(&c->g[i]))
+            absorb(c, main, &c->g[i], c->g[i].count);
+    if (active) {
+        decide(c, main, "waiting", STRAND_VERDICT_OK);
+        ev_count(c, main);
+        st_ev(c, main, "lock contention: %llu goroutine(s) are running and may hold the lock",
+              (unsigned long long)active);
+        return;
+    }
+    decide(c, main, "mutex-no-holder", holders ? STRAND_VERDICT_SUSPECT : STRAND_VERDICT_LEAK);
+    ev_count(c, main);
+    if (main->members > 1)
+        st_ev(c, main, "%llu goroutines in %zu places wait in sync.(*Mutex).Lock: the same lock, "
+              "most likely",
+              (unsigned long long)main->merged_count, main->members);
+    if (!holders)
+        st_ev(c, main, "no goroutine in the report is inside a critical section: the holder is "
+              "gone (returned or panicked, recovered, without Unlock)");
+    else
+        st_ev(c, main, "the only possible holders are parked too (e.g. %s at %s): a lock held "
+              "across a blocking call, or a lock-order deadlock",
+              holder->site_func, st_site_short(c, holder));
+    ev_wait(c, main);
+    ev_context(c, main);
+}
+
+static bool pick_cond(const st_ctx *c, const st_group *g, const void *arg)
+{
+    (void)c;
+    (void)arg;
+    return kind_is(g, STRAND_KIND_COND) || (g->feat & ST_F_COND);
+}
+
+static void pass_cond(st_ctx *c)
+{
+    st_group *main = largest(c, pick_cond, NULL);
+    if (!main)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        if (&c->g[i] != main && undecided(&c->g[i]) && pick_cond(c, &c->g[i], NULL))
+            absorb(c, main, &c->g[i], c->g[i].count);
+    bool leak = c->live == 0 || certain(c);
+    decide(c, main, leak ? "cond-wait-no-signal" : "waiting",
+           leak ? STRAND_VERDICT_LEAK : STRAND_VERDICT_OK);
+    ev_count(c, main);
+    if (leak)
+        st_ev(c, main, "no goroutine is running or waiting on I/O that could change the "
+              "condition and Signal/Broadcast");
+    else
+        st_ev(c, main, "%llu live goroutine(s) may still Signal/Broadcast",
+              (unsigned long long)c->live);
+    ev_wait(c, main);
+    ev_context(c, main);
+}
+
+/* ---- pass: consumers and their producers (never judge one stack alone) -------- */
+
+/* A producer candidate: one goroutine of the consumer's file, not the
+ * consumer's creator nor its child, blocked on a channel (a producer stuck
+ * too) or waiting on I/O (alive, on its upstream). */
+static bool producer_of(const st_group *p, const st_group *cons)
+{
+    if (p == cons || !undecided(p) || !user_group(p) || p->count != 1 || !same_pkg(p, cons) ||
+        strcmp(p->site_file, cons->site_file) != 0 || (p->feat & (ST_F_MAIN | ST_F_ACCEPT)))
+        return false;
+    if (strcmp(p->site_func, cons->site_func) == 0 || strcmp(p->creator, cons->site_func) == 0 ||
+        strcmp(p->site_func, cons->creator) == 0)
+        return false;
+    return kind_is(p, STRAND_KIND_CHAN_SEND) || kind_is(p, STRAND_KIND_CHAN) ||
+           kind_is(p, STRAND_KIND_IO) || kind_is(p, STRAND_KIND_SYSCALL);
+}
+
+static bool blocked_producer(const st_group *p)
+{
+    return kind_is(p, STRAND_KIND_CHAN_SEND) || kind_is(p, STRAND_KIND_CHAN);
+}
+
+/* The consumer id nearest to the producer's: goroutine ids come from a
+ * per-P cache in creation order, so a consumer and the producer started
+ * right after it usually have adjacent ids. */
+static uint64_t nearest_id(const st_group *cons, uint64_t pid, const bool *taken)
+{
+    uint64_t best = 0, bestd = UINT64_MAX;
+    for (size_t i = 0; i < cons->n_ids; i++) {
+        uint64_t id = cons->ids[i];
+        uint64_t d = id > pid ? id - pid : pid - id;
+        if (!taken[i] && d < bestd) {
+            best = id;
+            bestd = d;
+        }
+    }
+    return best;
+}
+
+static void mark_taken(const st_group *cons, uint64_t id, bool *taken)
+{
+    for (size_t i = 0; i < cons->n_ids; i++)
+        if (cons->ids[i] == id)
+            taken[i] = true;
+}
+
+static void judge_producer(st_ctx *c, st_group *p, const st_group *cons, uint64_t cid)
+{
+    bool blocked = blocked_producer(p);
+    decide(c, p, blocked ? "deadlock-both-blocked" : "slow-producer-not-a-leak",
+           blocked ? STRAND_VERDICT_LEAK : STRAND_VERDICT_OK);
+    ev_count(c, p);
+    if (blocked)
+        st_ev(c, p, "its consumer %s (%s) is parked receiving: neither side can move",
+              cons->site_func, st_site_short(c, cons));
+    else
+        st_ev(c, p, "alive, waiting on its own upstream in [%s]; its consumer %s waits for it",
+              state_of(p), cons->site_func);
+    if (cid)
+        st_ev(c, p, "paired with consumer goroutine %llu by creation order (adjacent ids)",
+              (unsigned long long)cid);
+    ev_creator(c, p);
+}
+
+static void pair_evidence(st_ctx *c, st_group *cons, st_group **prods, size_t np)
+{
+    bool taken[64] = {false};
+    bool use_ids = cons->n_ids == cons->count && cons->n_ids <= 64;
+    for (size_t i = 0; i < np; i++) {
+        st_group *p = prods[i];
+        uint64_t pid = p->n_ids ? p->ids[0] : 0;
+        uint64_t cid = use_ids && pid ? nearest_id(cons, pid, taken) : 0;
+        if (cid)
+            mark_taken(cons, cid, taken);
+        const char *cls = blocked_producer(p) ? "deadlock-both-blocked" : "slow-producer-not-a-leak";
+        if (cid)
+            st_ev(c, cons, "goroutine %llu <- producer %llu %s (%s) in [%s]: %s", (unsigned long long)cid,
+                  (unsigned long long)pid, p->site_func, st_site_short(c, p), state_of(p), cls);
+        else
+            st_ev(c, cons, "one consumer <- producer %s (%s) in [%s]: %s", p->site_func,
+                  st_site_short(c, p), state_of(p), cls);
+        judge_producer(c, p, cons, cid);
+    }
+    uint64_t missing = cons->count > np ? cons->count - np : 0;
+    bool any_blocked = false;
+    for (size_t i = 0; i < np; i++)
+        any_blocked |= blocked_producer(prods[i]);
+    if (missing && any_blocked) {
+        char ids[128] = "";
+        for (size_t i = 0, k = 0; use_ids && i < cons->n_ids; i++)
+            if (!taken[i])
+                k += (size_t)snprintf(ids + k, k < sizeof ids ? sizeof ids - k : 0, "%s%llu",
+                                      k ? ", " : " (goroutine ", (unsigned long long)cons->ids[i]);
+        st_ev(c, cons, "%llu consumer(s)%s%s have no producer left in the report: "
+              "producer-died-no-close (it returned without close)",
+              (unsigned long long)missing, ids, *ids ? ")" : "");
+    }
+}
+
+static void pass_pairs(st_ctx *c)
+{
+    st_group *prods[16];
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *cons = &c->g[i];
+        if (!undecided(cons) || !recvish(cons) || !user_group(cons) || cons->startup ||
+            cons->creator_alive)
+            continue;
+        size_t np = 0, nblocked = 0;
+        for (size_t j = 0; j < c->n && np < 16; j++)
+            if (producer_of(&c->g[j], cons)) {
+                prods[np++] = &c->g[j];
+                nblocked += blocked_producer(&c->g[j]);
+            }
+        if (!np)
+            continue;
+        /* All producers alive: one may feed them all (fan-out), not a leak.
+         * A producer parked too is a deadlock; with others alive or missing,
+         * the identical consumers leak for different reasons. */
+        bool mixed = nblocked && (nblocked < np || np < cons->count);
+        const char *cls = cons->count >= 2 && mixed ? "identical-stacks-different-causes"
+                          : nblocked               ? "deadlock-both-blocked"
+                                                   : "slow-producer-not-a-leak";
+        bool leak = nblocked > 0;
+        decide(c, cons, cls, leak ? STRAND_VERDICT_LEAK : STRAND_VERDICT_OK);
+        ev_count(c, cons);
+        st_ev(c, cons, "%zu candidate producer(s) of package %.*s in the report: %zu parked on a "
+              "channel, %zu alive on their upstream",
+              np, (int)cons->pkg_len, cons->site_func, nblocked, np - nblocked);
+        pair_evidence(c, cons, prods, np);
+        ev_creator(c, cons);
+        ev_context(c, cons);
+    }
+}
+
+/* ---- pass: accept loops and library connection goroutines ------------------- */
+
+static bool library_creator(const char *f)
+{
+    return *f && (strncmp(f, "net/", 4) == 0 || strncmp(f, "golang.org/x/", 13) == 0 ||
+                  strncmp(f, "google.golang.org/", 18) == 0);
+}
+
+static void pass_listeners(st_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        const st_benign *b = st_benign_get(g->benign);
+        if (!undecided(g) || !b || b->cond != ST_BENIGN_SERVING)
+            continue;
+        bool others = c->live > g->count; /* some other goroutine can use the server */
+        bool serving = g->startup || g->creator_alive || g->children ||
+                       library_creator(g->creator) || (!*g->creator && others);
+        if (serving && !c->test_report) {
+            decide(c, g, "benign", STRAND_VERDICT_OK);
+            st_ev(c, g, "%s", b->why);
+            st_ev(c, g, "%s", g->children ? "it has live connection goroutines"
+                              : g->startup ? "started at start-up"
+                              : g->creator_alive ? "its creator is alive"
+                                                 : "other goroutines of the process are active");
+            g->cause = b->why;
+            continue;
+        }
+        decide(c, g, "listener-never-closed", firm(c->test_report));
+        ev_count(c, g);
+        st_ev(c, g, "an accept loop (net.(*TCPListener).Accept) under %s with no connection "
+              "goroutine of its own",
+              g->site_func);
+        ev_creator(c, g);
+        ev_context(c, g);
+    }
+}
+
+static void pass_library(st_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        const st_benign *b = st_benign_get(g->benign);
+        if (!undecided(g) || !b)
+            continue;
+        decide(c, g, "benign", c->test_report ? STRAND_VERDICT_SUSPECT : STRAND_VERDICT_OK);
+        st_ev(c, g, "%s", b->why);
+        if (c->test_report)
+            st_ev(c, g, "in a test it outlived the test: close the client's idle connections or "
+                  "the server before the leak check");
+        g->cause = b->why;
+    }
+}
+
+/* ---- per-kind rules for what is left ----------------------------------------- */
+
+static void rule_send(st_ctx *c, st_group *g)
+{
+    bool leak = certain(c) || c->live == 0 || g->wmax >= 1;
+    decide(c, g, "chan-send", firm(leak));
+    ev_count(c, g);
+    if (c->live == 0)
+        st_ev(c, g, "no goroutine is running or waiting on I/O that could become the receiver: "
+              "the other user goroutines are parked too");
+    else
+        st_ev(c, g, "%llu goroutine(s) are still active and one of them may yet receive",
+              (unsigned long long)c->live);
+    ev_creator(c, g);
+    ev_wait(c, g);
+    ev_context(c, g);
+}
+
+static const char *recv_class(const st_group *g)
+{
+    if (g->feat & ST_F_TICKER)
+        return "ticker-never-stopped";
+    return (g->feat & ST_F_RECV1) && !(g->feat & ST_F_RECV2) ? "chan-receive-no-cancel"
+                                                             : "chan-receive-never-closed";
+}
+
+static void ev_recv_form(st_ctx *c, st_group *g)
+{
+    if (g->feat & ST_F_RECV2)
+        st_ev(c, g, "runtime.chanrecv2 under the frame: a range loop (or v, ok := <-ch) that ends "
+              "only when the channel is closed");
+    else if (g->feat & ST_F_RECV1)
+        st_ev(c, g, "runtime.chanrecv1 under the frame: a plain receive, with no other case that "
+              "could end the wait");
+    else if (kind_is(g, STRAND_KIND_CHAN))
+        st_ev(c, g, "this format hides the runtime frames, so send and receive look alike; read "
+              "the line: a send is chan-send, a receive this class");
+    else
+        st_ev(c, g, "the report hides whether this is a range loop or a plain receive (only "
+              "protobuf profiles keep runtime.chanrecv1/2); a plain `<-ch` in a loop is "
+              "chan-receive-no-cancel");
+}
+
+/* Receivers and selects: judged by their creator and by what is alive. */
+static void rule_wait(st_ctx *c, st_group *g, bool select)
+{
+    /* A select has other cases (often ctx.Done()); one such loop, or many
+     * whose owner is alive, is a background loop while others can act. */
+    bool owned = !c->test_report && !(g->gflags & STRAND_G_LEAKED) &&
+                 (g->startup || g->creator_alive ||
+                  (select && c->live && (g->count == 1 || (!*g->creator && !c->has_creators))));
+    if (owned && (select || g->startup)) {
+        decide(c, g, "not-a-leak-steady-state", STRAND_VERDICT_OK);
+        ev_count(c, g);
+        st_ev(c, g, "%s", g->startup ? "long-lived: started once at start-up, waiting for work"
+                          : g->creator_alive ? "tied to a live owner: their creator is still running"
+                          : g->count == 1    ? "a single background loop; live goroutines can still "
+                                               "make one of its cases ready"
+                                             : "live goroutines of the process can still make a case ready");
+        ev_creator(c, g);
+        st_ev(c, g, "one snapshot shows no trend: compare two (strand diff) to tell a steady "
+              "population from a growing one");
+        return;
+    }
+    bool nobody = c->live == 0;
+    bool leak = certain(c) || (is_mass(c, g->count) && nobody && !g->creator_alive);
+    decide(c, g, select ? "select-never-ready" : recv_class(g), firm(leak));
+    ev_count(c, g);
+    if (!select)
+        ev_recv_form(c, g);
+    ev_creator(c, g);
+    if (nobody)
+        st_ev(c, g, "no goroutine is running or waiting on I/O that could send or close: "
+              "nothing alive can wake them");
+    else
+        st_ev(c, g, "%llu goroutine(s) are still active and could yet wake them",
+              (unsigned long long)c->live);
+    if (!leak && !c->test_report)
+        st_ev(c, g, "one snapshot cannot tell them from a pool waiting for work: a growing "
+              "count across snapshots (strand diff) would make it a leak");
+    ev_wait(c, g);
+    ev_context(c, g);
+}
+
+static void rule_io(st_ctx *c, st_group *g)
+{
+    bool net = (g->feat & (ST_F_NETREAD | ST_F_NETWRITE)) && user_group(g);
+    if (!net) {
+        decide(c, g, "waiting", STRAND_VERDICT_OK);
+        ev_count(c, g);
+        return;
+    }
+    decide(c, g, "net-read-no-deadline", firm(certain(c)));
+    ev_count(c, g);
+    st_ev(c, g, "internal/poll.runtime_pollWait <- net.(*conn).%s under %s: the goroutine waits "
+          "on its peer",
+          (g->feat & ST_F_NETREAD) ? "Read" : "Write", g->site_func);
+    ev_creator(c, g);
+    if (!c->test_report)
+        st_ev(c, g, "an idle connection looks the same in one snapshot: a count growing with the "
+              "process's open file descriptors (strand diff) makes it a leak");
+    ev_wait(c, g);
+    ev_context(c, g);
+}
+
+static void rule_running(st_ctx *c, st_group *g)
+{
+    bool poll = g->feat & (ST_F_SELECTNB | ST_F_CTXPOLL);
+    decide(c, g, poll ? "busy-loop" : "goleak-race-slow-exit",
+           poll || c->test_report ? STRAND_VERDICT_SUSPECT : STRAND_VERDICT_OK);
+    ev_count(c, g);
+    if (poll)
+        st_ev(c, g, "caught polling (%s on top): a select with a default case or a ctx check in "
+              "a loop never blocks",
+              (g->feat & ST_F_SELECTNB) ? "runtime.selectnbrecv" : "context.(*cancelCtx).Done");
+    else if (kind_is(g, STRAND_KIND_UNKNOWN))
+        st_ev(c, g, "no blocking frame in the stack: the goroutine was running when the profile "
+              "was taken");
+    else
+        st_ev(c, g, "not parked: it is still doing work and can still finish");
+    if (g->feat & ST_F_PREEMPT)
+        st_ev(c, g, "runtime.asyncPreempt on the stack: the profiler stopped it mid-loop");
+    if (g->gflags & STRAND_G_NO_STACK)
+        st_ev(c, g, "running on another thread: the runtime could not print its stack");
+    ev_creator(c, g);
+    ev_context(c, g);
+}
+
+static void rule_other(st_ctx *c, st_group *g)
+{
+    switch ((strand_kind)g->kind) {
+    case STRAND_KIND_NIL_CHAN:
+        decide(c, g, "nil-channel", STRAND_VERDICT_LEAK);
+        ev_count(c, g);
+        st_ev(c, g, "the runtime says (nil chan): an operation on a nil channel never proceeds");
+        ev_creator(c, g);
+        return;
+    case STRAND_KIND_SELECT_NO_CASES:
+        decide(c, g, (g->feat & ST_F_MAIN) ? "waiting" : "select-no-cases",
+               (g->feat & ST_F_MAIN) ? STRAND_VERDICT_OK : STRAND_VERDICT_LEAK);
+        ev_count(c, g);
+        st_ev(c, g, "%s", (g->feat & ST_F_MAIN) ? "main blocks for ever by design (select {})"
+                                                : "select {} never returns");
+        ev_creator(c, g);
+        return;
+    default:
+        break;
+    }
+    bool unresolved = (g->feat & ST_F_UNRESOLVED) && !*g->site_func;
+    decide(c, g, unresolved ? "stripped-symbols" : "waiting",
+           unresolved ? STRAND_VERDICT_SUSPECT : STRAND_VERDICT_OK);
+    ev_count(c, g);
+    if (unresolved)
+        st_ev(c, g, "the frames carry addresses only: symbolize the profile with its binary");
+    ev_wait(c, g);
+}
+
+static void rule_rest(st_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        if (!undecided(g))
+            continue;
+        switch ((strand_kind)g->kind) {
+        case STRAND_KIND_CHAN_SEND:
+            rule_send(c, g);
+            break;
+        case STRAND_KIND_CHAN_RECEIVE:
+        case STRAND_KIND_CHAN:
+            rule_wait(c, g, false);
+            break;
+        case STRAND_KIND_SELECT:
+            rule_wait(c, g, true);
+            break;
+        case STRAND_KIND_IO:
+            rule_io(c, g);
+            break;
+        case STRAND_KIND_RUNNING:
+        case STRAND_KIND_RUNNABLE:
+            rule_running(c, g);
+            break;
+        case STRAND_KIND_UNKNOWN:
+            if (*g->site_func && !(g->feat & ST_F_UNRESOLVED))
+                rule_running(c, g);
+            else
+                rule_other(c, g);
+            break;
+        default:
+            rule_other(c, g);
+            break;
+        }
+    }
+}
+
+void st_ctx_decide(st_ctx *c)
+{
+    pass_benign(c);
+    pass_http(c);
+    pass_errgroup(c);
+    pass_waitgroup(c);
+    pass_mutex(c);
+    pass_cond(c);
+    pass_pairs(c);
+    pass_listeners(c);
+    pass_library(c);
+    rule_rest(c);
+    for (size_t i = 0; i < c->n; i++)
+        place_text(c, &c->g[i]);
+}

@@ -1,0 +1,1446 @@
+/* read_text.c - every text form of goroutine report, read line by line:
+ * tracebacks (runtime.Stack, pprof debug=2, panics, fatal errors, SIGQUIT and
+ * crash dumps, go test timeouts), uber-go/goleak and gomega gleak reports,
+ * also embedded in logs and indented. pprof debug=1 lines are handed to
+ * read_pprof_text.c. Only the current block's frames are kept.
+ *
+ * Grammar: ../shared/docs/go-goroutine-formats.md sections 1, 4, 5 and 7;
+ * the runtime side is runtime/traceback.go (goroutineheader, traceback2,
+ * printcreatedby, printAncestorTraceback) and runtime/panic.go (printpanics). */
+#include "internal.h"
+
+#define MAX_INDENT 256u
+#define LIT(s) s, (sizeof(s) - 1)
+
+enum mode { M_TEXT, M_PANIC, M_TESTS, M_G0, M_BLOCK, M_SKIP };
+/* What the next line of a block may be: anything, the file line of a
+ * function line, the file line of "created by", or (after "created by") only
+ * an ancestor block or the end. */
+enum expect { X_ANY, X_FILE, X_CFILE, X_DONE };
+enum src { SRC_TRACE, SRC_GOLEAK, SRC_GLEAK, SRC__N };
+enum effect { E_NONE, E_FRAME, E_CREATED };
+enum hdr { H_NO, H_OK, H_BAD };
+/* A function line is a Go frame, maybe one (kept until its file line
+ * decides), a cgo "non-Go function at pc=" frame, or not a frame at all. */
+enum fn { FN_GO, FN_MAYBE, FN_NONGO_PC, FN_NOT };
+
+typedef struct header {
+    uint64_t id, synctest;
+    strand_str status;
+    uint32_t labels;
+    int32_t minutes;
+    uint16_t flags;
+} header;
+
+typedef struct memo {
+    strand_str func, file;
+    uint32_t line, flags, frame;
+} memo;
+
+typedef struct block {
+    header h;
+    enum src src;
+    uint32_t line;
+    uint64_t off, creator_id, anc_id;
+    uint32_t stack, created_by, anc_first, n_anc, anc_created_by, n_own;
+    uint16_t kind;
+    bool own_done, in_anc, capped, gleak;
+    bool guess; /* header found after a log prefix: kept only with frames */
+} block;
+
+struct st_text {
+    strand_alloc alloc;
+    strand_snapshot *s;
+    enum mode mode;
+    enum expect expect;
+    block b;
+    uint32_t *frames; /* STRAND_MAX_FRAMES */
+    size_t n_frames;
+    memo *memo; /* STRAND_MAX_FRAMES */
+    memo cmemo; /* the last "created by" */
+    char ind[MAX_INDENT]; /* the block's indentation */
+    size_t ind_n;
+    bool ind_lazy; /* header had a log prefix: take the indent from the next line */
+    /* the function (or "created by") line waiting for its file line */
+    strand_str pend_func;
+    uint32_t pend_flags, pend_no;
+    uint64_t pend_off;
+    bool pend_copy; /* a FN_MAYBE line, kept in cand */
+    bool pend_drop; /* the function line was cut: drop the frame */
+    char *cand; /* copy of a FN_MAYBE line */
+    size_t cand_n, cand_cap;
+    char *scratch; /* unquoted label strings */
+    size_t scratch_cap;
+    strand_label labels[STRAND_MAX_LABELS];
+    strand_str dots; /* "..." for elision frames, interned on first use */
+    strand_str last_status;
+    /* context */
+    bool fresh; /* no block since the last text: a header here starts a dump */
+    bool in_goleak, in_gleak, wrap;
+    header wrap_h;
+    uint32_t wrap_no;
+    uint64_t wrap_off;
+    /* pprof debug=1 */
+    st_pptext *pp;
+    bool pp_on;
+    uint64_t count[SRC__N];
+    int first_src;
+    /* the current line, and what it did */
+    uint64_t off;
+    uint32_t no;
+    size_t raw_n;
+    bool any_line, entry_block, line_in_block;
+    enum effect effect;
+};
+
+static void dispatch(st_text *t, const char *p, size_t n);
+static void text_line(st_text *t, const char *p, size_t n);
+static void end_block(st_text *t);
+
+/* ---- small scanning helpers ----------------------------------------------- */
+
+static bool is_digit(char c)
+{
+    return (unsigned char)(c - '0') < 10;
+}
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static size_t lead_ws(const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && is_ws(p[i]))
+        i++;
+    return i;
+}
+
+static size_t rtrim(const char *p, size_t n)
+{
+    while (n && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
+        n--;
+    return n;
+}
+
+static bool starts(const char *p, size_t n, const char *lit, size_t k)
+{
+    return n >= k && memcmp(p, lit, k) == 0;
+}
+
+static bool ends(const char *p, size_t n, const char *lit, size_t k)
+{
+    return n >= k && memcmp(p + n - k, lit, k) == 0;
+}
+
+static bool equals(const char *p, size_t n, const char *lit, size_t k)
+{
+    return n == k && memcmp(p, lit, k) == 0;
+}
+
+/* First occurrence of lit (k >= 1 bytes) in p[0..n), or NULL. Linear: k is
+ * a small constant. */
+static const char *find(const char *p, size_t n, const char *lit, size_t k)
+{
+    const char *end = p + n;
+    while ((size_t)(end - p) >= k) {
+        const char *c = memchr(p, lit[0], (size_t)(end - p) - k + 1);
+        if (!c)
+            return NULL;
+        if (memcmp(c, lit, k) == 0)
+            return c;
+        p = c + 1;
+    }
+    return NULL;
+}
+
+/* Last occurrence of lit in p[0..n), or NULL. */
+static const char *rfind(const char *p, size_t n, const char *lit, size_t k)
+{
+    for (size_t i = n; i >= k; i--)
+        if (p[i - k] == lit[0] && memcmp(p + i - k, lit, k) == 0)
+            return p + i - k;
+    return NULL;
+}
+
+static const char *rchr(const char *p, size_t n, char c)
+{
+    while (n--)
+        if (p[n] == c)
+            return p + n;
+    return NULL;
+}
+
+/* Decimal digits at p[*i]; false when there are none or on overflow (the
+ * digits are consumed either way). */
+static bool read_u64(const char *p, size_t n, size_t *i, uint64_t *out)
+{
+    size_t j = *i;
+    uint64_t v = 0;
+    bool ok = j < n && is_digit(p[j]);
+    for (; j < n && is_digit(p[j]); j++) {
+        unsigned d = (unsigned)(p[j] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            ok = false;
+        v = v * 10 + d;
+    }
+    *i = j;
+    *out = v;
+    return ok;
+}
+
+/* The whole of p[0..n) as a decimal number. */
+static bool whole_u64(const char *p, size_t n, uint64_t *out)
+{
+    size_t i = 0;
+    return read_u64(p, n, &i, out) && i == n;
+}
+
+static const char *str_of(const strand_snapshot *s, strand_str id, size_t *n)
+{
+    const st_str_entry *e = (const st_str_entry *)s->strs.data + id;
+    *n = e->len;
+    return e->ptr;
+}
+
+static void diag_at(st_text *t, uint64_t off, uint32_t no, const char *msg)
+{
+    st_diag(t->s, off, no, STRAND_ERR_FORMAT, msg);
+}
+
+static void diag(st_text *t, const char *msg)
+{
+    diag_at(t, t->off, t->no, msg);
+}
+
+static bool grow(st_text *t, char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    char *nb = st_realloc(&t->s->alloc, *buf, *cap, c);
+    if (!nb) {
+        t->s->oom = true;
+        return false;
+    }
+    *buf = nb;
+    *cap = c;
+    return true;
+}
+
+/* ---- header: "goroutine N [status, extras]:" (traceback.go: goroutineheader) */
+
+static size_t put_utf8(char *out, uint32_t r)
+{
+    if (r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff))
+        r = 0xfffd;
+    if (r < 0x80) {
+        out[0] = (char)r;
+        return 1;
+    }
+    if (r < 0x800) {
+        out[0] = (char)(0xc0 | (r >> 6));
+        out[1] = (char)(0x80 | (r & 0x3f));
+        return 2;
+    }
+    if (r < 0x10000) {
+        out[0] = (char)(0xe0 | (r >> 12));
+        out[1] = (char)(0x80 | ((r >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (r & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (r >> 18));
+    out[1] = (char)(0x80 | ((r >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((r >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (r & 0x3f));
+    return 4;
+}
+
+static int hexval(char c)
+{
+    if (is_digit(c))
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* `k` digits in base 8 or 16 at p; -1 when one is not a digit. */
+static long digits_at(const char *p, size_t n, size_t k, int base)
+{
+    long v = 0;
+    if (n < k)
+        return -1;
+    for (size_t i = 0; i < k; i++) {
+        int d = base == 8 ? (p[i] >= '0' && p[i] <= '7' ? p[i] - '0' : -1) : hexval(p[i]);
+        if (d < 0)
+            return -1;
+        v = v * base + d;
+    }
+    return v;
+}
+
+static const char simple_esc[] = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"''";
+
+/* One escape at p[0] == '\\'; returns the bytes consumed, output in *o. */
+static size_t unescape1(const char *p, size_t n, char *out, size_t *o)
+{
+    if (n >= 2) {
+        for (const char *e = simple_esc; *e; e += 2)
+            if (p[1] == e[0]) {
+                out[(*o)++] = e[1];
+                return 2;
+            }
+        size_t k = p[1] == 'x' ? 2 : p[1] == 'u' ? 4 : p[1] == 'U' ? 8 : 0;
+        long v = k ? digits_at(p + 2, n - 2, k, 16) : digits_at(p + 1, n - 1, 3, 8);
+        if (k == 0 && v > 255)
+            v = -1;
+        if (v >= 0 && k <= 2) { /* \xHH or \OOO: one byte */
+            out[(*o)++] = (char)v;
+            return 4;
+        }
+        if (v >= 0) {
+            *o += put_utf8(out + *o, (uint32_t)v);
+            return k + 2;
+        }
+    }
+    out[(*o)++] = '\\';
+    return 1;
+}
+
+/* Go %q escapes (strconv.Quote) into out, which has room for n bytes: no
+ * escape decodes to more bytes than it takes. */
+static size_t unquote(const char *p, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        if (p[i] != '\\')
+            out[o++] = p[i++];
+        else
+            i += unescape1(p + i, n - i, out, &o);
+    }
+    return o;
+}
+
+/* The index just past the closing quote of the string opening at p[i]. */
+static bool skip_quoted(const char *p, size_t n, size_t *i)
+{
+    size_t j = *i + 1;
+    while (j < n && p[j] != '"')
+        j += p[j] == '\\' ? 2 : 1;
+    if (j >= n)
+        return false;
+    *i = j + 1;
+    return true;
+}
+
+static bool read_quoted(st_text *t, const char *p, size_t n, size_t *i, strand_str *out)
+{
+    size_t start = *i;
+    if (start >= n || p[start] != '"' || !skip_quoted(p, n, i))
+        return false;
+    size_t len = *i - start - 2;
+    if (!grow(t, &t->scratch, &t->scratch_cap, len + 1))
+        return false;
+    *out = st_intern(t->s, t->scratch, unquote(p + start + 1, len, t->scratch));
+    return true;
+}
+
+static void skip_spaces(const char *p, size_t n, size_t *i)
+{
+    while (*i < n && p[*i] == ' ')
+        (*i)++;
+}
+
+/* `{"k": "v", ...}` at p[*i] == '{' (Go 1.26 GODEBUG=tracebacklabels=1). */
+static bool parse_labels(st_text *t, const char *p, size_t n, size_t *i, uint32_t *set)
+{
+    size_t k = 0;
+    bool dropped = false;
+    for ((*i)++;;) {
+        skip_spaces(p, n, i);
+        if (*i < n && p[*i] == '}')
+            break;
+        strand_label l;
+        if (!read_quoted(t, p, n, i, &l.key))
+            return false;
+        skip_spaces(p, n, i);
+        if (*i >= n || p[(*i)++] != ':')
+            return false;
+        skip_spaces(p, n, i);
+        if (!read_quoted(t, p, n, i, &l.value))
+            return false;
+        if (k < STRAND_MAX_LABELS)
+            t->labels[k++] = l;
+        else
+            dropped = true;
+        skip_spaces(p, n, i);
+        if (*i < n && p[*i] == ',')
+            (*i)++;
+        else if (*i >= n || p[*i] != '}')
+            return false;
+    }
+    (*i)++;
+    if (dropped)
+        diag(t, "more than STRAND_MAX_LABELS labels; the rest dropped");
+    *set = st_labelset(t->s, t->labels, k);
+    return true;
+}
+
+/* The bracket's closing ']' from p[b]: statuses hold no ']', label values
+ * may, so a labels:{...} part is skipped quote by quote. */
+static bool bracket_end(const char *p, size_t n, size_t b, size_t *end)
+{
+    const char *close = memchr(p + b, ']', n - b);
+    const char *lab = find(p + b, (size_t)((close ? close : p + n) - (p + b)), LIT("labels:{"));
+    if (lab) {
+        size_t i = (size_t)(lab - p) + 8;
+        for (;;) {
+            skip_spaces(p, n, &i);
+            if (i >= n)
+                return false;
+            if (p[i] == '}')
+                break;
+            if (p[i] == '"') {
+                if (!skip_quoted(p, n, &i))
+                    return false;
+            } else {
+                i++;
+            }
+        }
+        close = memchr(p + i, ']', n - i);
+    }
+    if (!close)
+        return false;
+    *end = (size_t)(close - p);
+    return true;
+}
+
+/* The status word minus the runtime-added flags " (leaked)", " (scan)",
+ * " (durable)" (goroutineheader appends them in that order). */
+static strand_str status_of(st_text *t, const char *p, size_t n, uint16_t *flags)
+{
+    for (bool again = true; again;) {
+        again = false;
+        n = rtrim(p, n);
+        if (ends(p, n, LIT(" (leaked)"))) {
+            *flags |= STRAND_G_LEAKED;
+            n -= 9, again = true;
+        } else if (ends(p, n, LIT(" (scan)"))) {
+            *flags |= STRAND_G_SCAN;
+            n -= 7, again = true;
+        } else if (ends(p, n, LIT(" (durable)"))) {
+            *flags |= STRAND_G_DURABLE;
+            n -= 10, again = true;
+        }
+    }
+    if (t->last_status && !t->s->oom) {
+        size_t ln;
+        const char *last = str_of(t->s, t->last_status, &ln);
+        if (ln == n && memcmp(last, p, n) == 0)
+            return t->last_status;
+    }
+    return t->last_status = st_intern(t->s, p, n);
+}
+
+/* One ", "-separated extra: "N minutes", "locked to thread",
+ * "synctest group N" (1.24), "synctest bubble N" (1.25+). Others ignored. */
+static void extra_part(st_text *t, const char *p, size_t n, header *h)
+{
+    uint64_t v;
+    size_t lead = lead_ws(p, n);
+    p += lead;
+    n = rtrim(p, n - lead);
+    if (equals(p, n, LIT("locked to thread"))) {
+        h->flags |= STRAND_G_LOCKED;
+    } else if (ends(p, n, LIT(" minutes")) && whole_u64(p, n - 8, &v)) {
+        if (v <= INT32_MAX)
+            h->minutes = (int32_t)v;
+        else
+            diag(t, "wait minutes out of range");
+    } else if (starts(p, n, LIT("synctest group ")) || starts(p, n, LIT("synctest bubble "))) {
+        size_t k = p[9] == 'g' ? 15 : 16;
+        if (!whole_u64(p + k, n - k, &h->synctest))
+            diag(t, "bad synctest id in goroutine header");
+    }
+}
+
+/* The parts of p[0..n); the first is the status when `status` is set. */
+static bool parts(st_text *t, const char *p, size_t n, header *h, bool status)
+{
+    while (n || status) {
+        const char *c = find(p, n, LIT(", "));
+        size_t k = c ? (size_t)(c - p) : n;
+        if (status) {
+            h->status = status_of(t, p, k, &h->flags);
+            if (!h->status)
+                return false;
+            status = false;
+        } else if (k) {
+            extra_part(t, p, k, h);
+        }
+        if (!c)
+            break;
+        p += k + 2;
+        n -= k + 2;
+    }
+    return true;
+}
+
+/* The bracket's content (goleak prints it verbatim as the "state"). */
+static bool parse_state(st_text *t, const char *p, size_t n, header *h)
+{
+    h->minutes = -1;
+    h->labels = STRAND_NONE;
+    const char *lab = find(p, n, LIT("labels:{"));
+    if (!lab)
+        return parts(t, p, n, h, true);
+    size_t i = (size_t)(lab - p) + 7;
+    if (!parse_labels(t, p, n, &i, &h->labels))
+        return false;
+    return parts(t, p, (size_t)(lab - p), h, true) && parts(t, p + i, n - i, h, false);
+}
+
+/* " gp=0x.. m=N mp=0x.." or " gp=0x.. m=nil" (1.22+, level >= 2). */
+static bool skip_gpinfo(const char *p, size_t n, size_t *i)
+{
+    while (*i + 1 < n && p[*i] == ' ' && p[*i + 1] != '[') {
+        const char *q = p + *i + 1;
+        size_t m = n - *i - 1;
+        if (!starts(q, m, LIT("gp=")) && !starts(q, m, LIT("m=")) && !starts(q, m, LIT("mp=")))
+            return false;
+        const char *sp = memchr(q, ' ', m);
+        if (!sp)
+            return false;
+        *i = (size_t)(sp - p);
+    }
+    return true;
+}
+
+/* p starts with "goroutine ". gleak prints "goroutine N [state]" (no colon). */
+static enum hdr parse_header(st_text *t, const char *p, size_t n, bool gleak, header *h,
+                             const char **why)
+{
+    size_t i = 10, end;
+    memset(h, 0, sizeof *h);
+    if (i >= n || !is_digit(p[i]))
+        return H_NO;
+    bool id_ok = read_u64(p, n, &i, &h->id);
+    bool gp = starts(p + i, n - i, LIT(" gp="));
+    if (!gp && !starts(p + i, n - i, LIT(" [")))
+        return H_NO;
+    *why = "malformed goroutine header";
+    if (!id_ok) {
+        *why = "goroutine id out of range";
+        return H_BAD;
+    }
+    if (gp && !skip_gpinfo(p, n, &i))
+        return H_BAD;
+    if (!starts(p + i, n - i, LIT(" [")))
+        return H_BAD;
+    i += 2;
+    if (!bracket_end(p, n, i, &end)) {
+        *why = "unterminated bracket in goroutine header";
+        return H_BAD;
+    }
+    if (end + 1 + !gleak != n || (!gleak && p[end + 1] != ':'))
+        return H_BAD;
+    if (!parse_state(t, p + i, end - i, h)) {
+        *why = "malformed state in goroutine header";
+        return H_BAD;
+    }
+    return H_OK;
+}
+
+/* ---- frames ------------------------------------------------------------------ */
+
+/* Classifies a function line; *name_n is the length of the function name:
+ * everything before the '(' that opens the argument list, found by matching
+ * parentheses from the end since receivers hold "(*T)". Inlined frames print
+ * "(...)"; symbolized C frames print no parentheses at all (traceback.go:
+ * traceback2, printArgs, printOneCgoTraceback). */
+static enum fn classify(const char *p, size_t n, size_t *name_n, uint32_t *flags)
+{
+    *flags = 0;
+    *name_n = n;
+    if (starts(p, n, LIT("non-Go function"))) {
+        *name_n = 15;
+        *flags = STRAND_FRAME_NON_GO;
+        return n == 15 ? FN_GO : starts(p, n, LIT("non-Go function at pc=")) ? FN_NONGO_PC : FN_NOT;
+    }
+    if (n && p[n - 1] == ')') {
+        size_t depth = 0, i = n;
+        while (i-- > 0 && !(p[i] == '(' && --depth == 0))
+            depth += p[i] == ')';
+        if (i + 1 > 1) { /* found, and not at 0 */
+            *name_n = i;
+            if (equals(p + i + 1, n - i - 2, LIT("...")))
+                *flags = STRAND_FRAME_INLINED;
+            return memchr(p, ' ', i) || memchr(p, '\t', i) ? FN_MAYBE : FN_GO;
+        }
+    }
+    const char *paren = rchr(p, n, '(');
+    if (paren) {
+        *name_n = (size_t)(paren - p);
+        return paren > p ? FN_MAYBE : FN_NOT;
+    }
+    if (memchr(p, ' ', n) || memchr(p, '\t', n))
+        return FN_NOT;
+    *flags = STRAND_FRAME_NON_GO;
+    return FN_MAYBE;
+}
+
+/* "FILE:LINE[ +0xOFF][ fp=0x.. sp=0x.. pc=0x..]"; C frames end in " pc=0x.."
+ * or are "pc=0x.." alone (traceback.go: traceback2, printOneCgoTraceback).
+ * The line number follows the last colon: Windows paths hold "C:". Returns
+ * the length of the file name. */
+static size_t file_part(st_text *t, const char *p, size_t n, uint32_t *line)
+{
+    for (;;) {
+        const char *sp = rchr(p, n, ' ');
+        const char *tok = sp ? sp + 1 : p;
+        size_t k = n - (size_t)(tok - p);
+        if (!starts(tok, k, LIT("+0x")) && !starts(tok, k, LIT("fp=")) &&
+            !starts(tok, k, LIT("sp=")) && !starts(tok, k, LIT("pc=")))
+            break;
+        n = sp ? (size_t)(sp - p) : 0;
+        if (!sp)
+            break;
+    }
+    *line = 0;
+    const char *c = rchr(p, n, ':');
+    if (c) {
+        size_t i = (size_t)(c - p) + 1;
+        uint64_t v;
+        bool ok = read_u64(p, n, &i, &v);
+        if (i == n && i > (size_t)(c - p) + 1) {
+            if (ok && v <= UINT32_MAX)
+                *line = (uint32_t)v;
+            else
+                diag(t, "line number out of range");
+            n = (size_t)(c - p);
+        }
+    }
+    return n;
+}
+
+static strand_str intern_file(st_text *t, const char *p, size_t n, uint32_t *line)
+{
+    return st_intern(t->s, p, file_part(t, p, n, line));
+}
+
+/* The memo: per stack position, the frame last seen there. Dumps repeat
+ * stacks goroutine after goroutine, so most lines match it with one memcmp
+ * instead of hashing and probing the interning tables. */
+static bool same_str(st_text *t, strand_str id, const char *p, size_t n)
+{
+    size_t ln;
+    const char *s = str_of(t->s, id, &ln);
+    return id && ln == n && memcmp(s, p, n) == 0;
+}
+
+static strand_str memo_func(st_text *t, memo *m, const char *p, size_t n)
+{
+    if (!same_str(t, m->func, p, n)) {
+        m->func = st_intern(t->s, p, n);
+        m->frame = STRAND_NONE;
+    }
+    return m->func;
+}
+
+static uint32_t memo_frame(st_text *t, memo *m, strand_str func, uint32_t flags, const char *p,
+                           size_t n)
+{
+    uint32_t line;
+    size_t fn = file_part(t, p, n, &line);
+    if (m->frame != STRAND_NONE && m->func == func && m->line == line && m->flags == flags &&
+        (fn ? same_str(t, m->file, p, fn) : !m->file))
+        return m->frame;
+    m->func = func;
+    m->file = st_intern(t->s, p, fn);
+    m->line = line;
+    m->flags = flags;
+    m->frame = st_frame(t->s, func, m->file, line, flags);
+    return m->frame;
+}
+
+static void over_cap(st_text *t)
+{
+    if (!t->b.capped)
+        diag(t, "stack over STRAND_MAX_FRAMES frames; cut");
+    t->b.capped = true;
+    if (!t->b.in_anc)
+        t->b.h.flags |= STRAND_G_TRUNCATED;
+}
+
+static bool full(st_text *t)
+{
+    if (t->n_frames < STRAND_MAX_FRAMES)
+        return false;
+    over_cap(t);
+    return true;
+}
+
+static void push_frame(st_text *t, uint32_t id)
+{
+    if (id == STRAND_NONE || full(t))
+        return;
+    t->frames[t->n_frames++] = id;
+    t->effect = E_FRAME;
+}
+
+static void func_line(st_text *t, const char *p, size_t n, const char *q, size_t m)
+{
+    size_t nn;
+    uint32_t fl;
+    enum fn c = classify(q, m, &nn, &fl);
+    if (c == FN_NOT) {
+        end_block(t);
+        text_line(t, p, n);
+        return;
+    }
+    if (c == FN_NONGO_PC) { /* <= 1.20 printCgoTraceback: no file line */
+        if (!full(t))
+            push_frame(t, st_frame(t->s, st_intern(t->s, q, nn), 0, 0, fl));
+        return;
+    }
+    t->expect = X_FILE;
+    t->pend_off = t->off;
+    t->pend_no = t->no;
+    t->pend_copy = c == FN_MAYBE;
+    t->pend_drop = false;
+    t->pend_flags = fl;
+    t->pend_func = 0;
+    if (t->pend_copy) {
+        t->cand_n = grow(t, &t->cand, &t->cand_cap, m) ? m : 0;
+        if (t->cand_n)
+            memcpy(t->cand, q, m);
+    } else if (!full(t)) {
+        t->pend_func = memo_func(t, &t->memo[t->n_frames], q, nn);
+    }
+}
+
+static void file_line(st_text *t, const char *q, size_t m)
+{
+    strand_str func = t->pend_func;
+    uint32_t fl = t->pend_flags;
+    t->expect = X_ANY;
+    if (t->pend_drop || full(t))
+        return;
+    if (t->pend_copy) {
+        size_t nn;
+        classify(t->cand, t->cand_n, &nn, &fl);
+        func = st_intern(t->s, t->cand, nn);
+    }
+    push_frame(t, memo_frame(t, &t->memo[t->n_frames], func, fl, q, m));
+}
+
+/* "...N frames elided..." mid-stack (1.21+) and "...additional frames
+ * elided..." at the end (<= 1.20, and ancestors) (traceback.go: traceback2,
+ * printAncestorTraceback). */
+static bool elided_line(st_text *t, const char *q, size_t m)
+{
+    uint64_t v = 0;
+    bool end = equals(q, m, LIT("...additional frames elided..."));
+    if (!end && (m < 21 || !starts(q, m, LIT("...")) || !ends(q, m, LIT(" frames elided...")) ||
+                 !whole_u64(q + 3, m - 20, &v)))
+        return false;
+    if (!t->dots)
+        t->dots = st_intern(t->s, LIT("..."));
+    uint32_t line = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+    push_frame(t, st_frame(t->s, t->dots, 0, line, STRAND_FRAME_ELIDED));
+    if (end && !t->b.in_anc)
+        t->b.h.flags |= STRAND_G_TRUNCATED;
+    return true;
+}
+
+/* ---- blocks ------------------------------------------------------------------ */
+
+/* A system goroutine starts in package runtime, runtime.main excepted
+ * (traceback.go: isSystemGoroutine). At GOTRACEBACK=system the outermost
+ * frame is runtime.goexit, so the start function is the one above it. */
+static bool is_system(st_text *t)
+{
+    const strand_frame *fr = t->s->frames.data;
+    for (size_t i = t->n_frames; i-- > 0;) {
+        const strand_frame *f = &fr[t->frames[i]];
+        size_t n;
+        const char *name = str_of(t->s, f->func, &n);
+        if (f->flags & STRAND_FRAME_ELIDED)
+            return false;
+        if (equals(name, n, LIT("runtime.goexit")))
+            continue;
+        return starts(name, n, LIT("runtime.")) && !equals(name, n, LIT("runtime.main")) &&
+               !equals(name, n, LIT("runtime.corostart"));
+    }
+    return false;
+}
+
+/* The goroutine's own frames are complete: intern the stack, find the kind. */
+static void close_own(st_text *t)
+{
+    block *b = &t->b;
+    if (b->own_done)
+        return;
+    b->own_done = true;
+    b->n_own = (uint32_t)t->n_frames;
+    b->stack = st_stack(t->s, t->frames, t->n_frames);
+    if (t->s->oom)
+        return;
+    size_t sn;
+    const char *st = str_of(t->s, b->h.status, &sn);
+    strand_kind k = st_kind_from_status(st, sn);
+    b->kind = (uint16_t)st_kind_refine(t->s, k, t->frames, t->n_frames);
+    if (b->h.id == 0 || is_system(t))
+        b->h.flags |= STRAND_G_SYSTEM;
+}
+
+static void close_anc(st_text *t)
+{
+    block *b = &t->b;
+    b->in_anc = false;
+    strand_ancestor *a = st_add_ancestor(t->s);
+    if (!a)
+        return;
+    a->id = b->anc_id;
+    a->stack = st_stack(t->s, t->frames, t->n_frames);
+    a->created_by = b->anc_created_by;
+    if (b->n_anc++ == 0)
+        b->anc_first = (uint32_t)(t->s->ancestors.len - 1);
+}
+
+static void set_creator(st_text *t, uint32_t frame)
+{
+    if (t->b.in_anc)
+        t->b.anc_created_by = frame;
+    else
+        t->b.created_by = frame;
+    t->effect = E_CREATED;
+}
+
+/* "created by" with its file line missing: keep the function. */
+static void creator_without_file(st_text *t)
+{
+    diag_at(t, t->pend_off, t->pend_no, "created by line without a file line");
+    set_creator(t, st_frame(t->s, t->pend_func, 0, 0, 0));
+    t->expect = X_DONE;
+}
+
+static void emit(st_text *t)
+{
+    block *b = &t->b;
+    strand_goroutine *g = st_add_goroutine(t->s);
+    if (!g)
+        return;
+    g->id = b->h.id;
+    g->creator_id = b->creator_id;
+    g->synctest = b->h.synctest;
+    g->status = b->h.status;
+    g->stack = b->stack;
+    g->created_by = b->created_by;
+    g->labels = b->h.labels;
+    g->ancestors = b->n_anc ? b->anc_first : STRAND_NONE;
+    g->n_ancestors = b->n_anc;
+    g->wait_minutes = b->h.minutes;
+    g->line = b->line;
+    g->kind = b->kind;
+    g->flags = b->h.flags;
+    if (!t->count[SRC_TRACE] && !t->count[SRC_GOLEAK] && !t->count[SRC_GLEAK])
+        t->first_src = (int)b->src;
+    t->count[b->src]++;
+}
+
+static void end_block(st_text *t)
+{
+    block *b = &t->b;
+    if (t->expect == X_CFILE)
+        creator_without_file(t);
+    if (b->in_anc)
+        close_anc(t);
+    close_own(t);
+    bool empty = !b->n_own && !(b->h.flags & (STRAND_G_NO_STACK | STRAND_G_TRUNCATED));
+    if (empty && !b->guess)
+        diag_at(t, b->off, b->line, "goroutine block without frames");
+    if (!empty || !b->guess)
+        emit(t);
+    t->mode = M_TEXT;
+    t->expect = X_ANY;
+    t->fresh = false;
+}
+
+static void open_block(st_text *t, const header *h, enum src src, const char *ind, size_t w)
+{
+    block *b = &t->b;
+    memset(b, 0, sizeof *b);
+    b->h = *h;
+    b->src = src;
+    b->line = t->no;
+    b->off = t->off;
+    b->stack = b->created_by = b->anc_created_by = STRAND_NONE;
+    b->h.flags |= STRAND_G_HAS_ID;
+    size_t sn;
+    const char *st = str_of(t->s, h->status, &sn);
+    if (src == SRC_TRACE && t->fresh && equals(st, sn, LIT("running")))
+        b->h.flags |= STRAND_G_CURRENT; /* the panicking or dumping goroutine */
+    memmove(t->ind, ind, w);
+    t->ind_n = w;
+    t->ind_lazy = false;
+    t->mode = M_BLOCK;
+    t->expect = X_ANY;
+    t->n_frames = 0;
+    t->fresh = false;
+    t->wrap = false;
+}
+
+/* "created by F[ in goroutine N]" (traceback.go: printcreatedby; the
+ * creator's id since 1.21). It ends the goroutine's own frames. */
+static strand_str creator_func(st_text *t, const char *q, size_t m)
+{
+    const char *sp = memchr(q, ' ', m);
+    size_t nn = sp ? (size_t)(sp - q) : m;
+    if (!t->b.in_anc) {
+        close_own(t);
+        if (starts(q + nn, m - nn, LIT(" in goroutine ")) &&
+            !whole_u64(q + nn + 14, m - nn - 14, &t->b.creator_id)) {
+            diag(t, "bad creator goroutine id");
+            t->b.creator_id = 0;
+        }
+    }
+    return memo_func(t, &t->cmemo, q, nn);
+}
+
+static void created_line(st_text *t, const char *q, size_t m)
+{
+    t->pend_func = creator_func(t, q + 11, m - 11);
+    t->pend_copy = false;
+    t->pend_off = t->off;
+    t->pend_no = t->no;
+    t->expect = X_CFILE;
+}
+
+static void creator_file(st_text *t, const char *q, size_t m)
+{
+    set_creator(t, memo_frame(t, &t->cmemo, t->pend_func, 0, q, m));
+    t->expect = X_DONE;
+}
+
+/* "[originating from goroutine N]:" (GODEBUG=tracebackancestors;
+ * traceback.go: printAncestorTraceback). */
+static void ancestor_line(st_text *t, const char *q, size_t m)
+{
+    uint64_t id;
+    if (m < 31 || !ends(q, m, LIT("]:")) || !whole_u64(q + 28, m - 30, &id)) {
+        diag(t, "malformed ancestor header");
+        return;
+    }
+    if (t->b.in_anc)
+        close_anc(t);
+    else
+        close_own(t);
+    t->b.in_anc = true;
+    t->b.anc_id = id;
+    t->b.anc_created_by = STRAND_NONE;
+    t->n_frames = 0;
+    t->expect = X_ANY;
+}
+
+/* The function line before this one got no file line. A clear Go function
+ * line makes a malformed frame; anything else was text after the block.
+ * Returns false when the block ended (the caller re-reads the line). */
+static bool unpaired(st_text *t)
+{
+    t->expect = X_ANY;
+    if (t->pend_drop)
+        return true;
+    if (!t->pend_copy) {
+        diag_at(t, t->pend_off, t->pend_no, "function line without a file line");
+        return true;
+    }
+    end_block(t);
+    uint64_t off = t->off;
+    uint32_t no = t->no;
+    t->off = t->pend_off;
+    t->no = t->pend_no;
+    text_line(t, t->cand, t->cand_n);
+    t->off = off;
+    t->no = no;
+    return false;
+}
+
+static void tab_line(st_text *t, const char *q, size_t m)
+{
+    if (t->expect == X_FILE)
+        file_line(t, q, m);
+    else if (t->expect == X_CFILE)
+        creator_file(t, q, m);
+    else if (equals(q, m, LIT("goroutine running on other thread; stack unavailable")))
+        t->b.h.flags |= STRAND_G_NO_STACK;
+    else
+        diag(t, "file line without a function line");
+}
+
+static void content_line(st_text *t, const char *p, size_t n, const char *q, size_t m)
+{
+    if (starts(q, m, LIT("[originating from goroutine "))) {
+        ancestor_line(t, q, m);
+        return;
+    }
+    if (t->expect == X_DONE || starts(q, m, LIT("goroutine ")) || equals(q, m, LIT("]"))) {
+        end_block(t);
+        text_line(t, p, n);
+        return;
+    }
+    if (starts(q, m, LIT("created by ")))
+        created_line(t, q, m);
+    else if (q[0] != '.' || !elided_line(t, q, m))
+        func_line(t, p, n, q, m);
+}
+
+/* gleak: "FUNC(args) at dir/file.go:LINE" and "created by F[ in goroutine N]
+ * at ...", one line per frame, indented under "goroutine N [state]"
+ * (gomega gleak/have_leaked_matcher.go: listGoroutines). */
+static void gleak_line(st_text *t, const char *p, size_t n)
+{
+    size_t w = lead_ws(p, n);
+    const char *q = p + w, *at = w < n && w > t->ind_n ? rfind(q, n - w, LIT(" at ")) : NULL;
+    if (!at) {
+        end_block(t);
+        text_line(t, p, n);
+        return;
+    }
+    size_t m = (size_t)(at - q), nn;
+    uint32_t fl, line;
+    strand_str file, func;
+    if (t->b.own_done || (!starts(q, m, LIT("created by ")) && full(t)))
+        return;
+    file = intern_file(t, at + 4, n - (size_t)(at + 4 - p), &line);
+    if (starts(q, m, LIT("created by "))) {
+        func = creator_func(t, q + 11, m - 11);
+        set_creator(t, st_frame(t->s, func, file, line, 0));
+        return;
+    }
+    classify(q, m, &nn, &fl);
+    push_frame(t, st_frame(t->s, st_intern(t->s, q, nn), file, line, fl));
+}
+
+/* Where a file line's text starts in q, or 0 when q is no file line. The
+ * runtime indents it with a TAB; dumps pasted through tools that expand tabs
+ * use spaces, accepted where a file line is due and the text holds a ':'. */
+static size_t file_indent(const st_text *t, const char *q, size_t m)
+{
+    if (q[0] == '\t')
+        return 1;
+    if (q[0] != ' ' || !((t->expect == X_FILE && !t->pend_copy) || t->expect == X_CFILE))
+        return 0;
+    size_t w = lead_ws(q, m);
+    return w < m && memchr(q + w, ':', m - w) ? w : 0;
+}
+
+static void block_line(st_text *t, const char *p, size_t n)
+{
+    if (t->b.gleak) {
+        gleak_line(t, p, n);
+        return;
+    }
+    size_t w = lead_ws(p, n);
+    if (t->ind_lazy && w < n && w <= MAX_INDENT) {
+        memcpy(t->ind, p, w);
+        t->ind_n = w;
+        t->ind_lazy = false;
+    }
+    bool ours = n > t->ind_n && memcmp(p, t->ind, t->ind_n) == 0;
+    const char *q = p + t->ind_n;
+    size_t fw = ours ? file_indent(t, q, n - t->ind_n) : 0;
+    bool tab = fw > 0;
+    if (t->expect == X_FILE && !tab && !unpaired(t)) {
+        dispatch(t, p, n);
+        return;
+    }
+    if (t->expect == X_CFILE && !tab)
+        creator_without_file(t);
+    if (w == n) {
+        end_block(t);
+    } else if (tab) {
+        tab_line(t, q + fw, n - t->ind_n - fw);
+    } else if (!ours || q[0] == ' ') {
+        end_block(t);
+        text_line(t, p, n);
+    } else {
+        content_line(t, p, n, q, n - t->ind_n);
+    }
+}
+
+/* The rest of a block whose header was malformed: dropped up to an empty
+ * line, a line outside its indentation, or the next header. */
+static void skip_line(st_text *t, const char *p, size_t n)
+{
+    size_t w = lead_ws(p, n);
+    bool ours = w < n && w >= t->ind_n && memcmp(p, t->ind, t->ind_n) == 0;
+    if (ours && !starts(p + w, n - w, LIT("goroutine ")) && !equals(p + w, n - w, LIT("]")))
+        return;
+    t->mode = M_TEXT;
+    if (w < n)
+        text_line(t, p, n);
+}
+
+/* ---- text around the blocks ------------------------------------------------ */
+
+static bool try_header(st_text *t, const char *p, size_t n, size_t w)
+{
+    const char *q = p + w, *why = NULL;
+    size_t m = n - w;
+    header h;
+    if (w > MAX_INDENT || !starts(q, m, LIT("goroutine ")))
+        return false;
+    bool gl = t->in_gleak && q[m - 1] == ']';
+    enum hdr r = parse_header(t, q, m, gl, &h, &why);
+    if (r == H_NO)
+        return false;
+    if (r == H_BAD) {
+        diag(t, why);
+        t->s->skipped++;
+        t->mode = M_SKIP;
+        memcpy(t->ind, p, w);
+        t->ind_n = w;
+        return true;
+    }
+    open_block(t, &h, gl ? SRC_GLEAK : t->in_goleak ? SRC_GOLEAK : SRC_TRACE, p, w);
+    t->b.gleak = gl;
+    return true;
+}
+
+/* A header after a log prefix ("2024/01/02 15:04:05 goroutine 1 [running]:",
+ * log.Print of runtime.Stack): the frames that follow carry no prefix, so
+ * their indentation is taken from the next line. */
+static void try_prefixed(st_text *t, const char *p, size_t n)
+{
+    const char *why, *g = ends(p, n, LIT("]:")) ? find(p, n, LIT(" goroutine ")) : NULL;
+    header h;
+    if (!g || parse_header(t, g + 1, n - (size_t)(g + 1 - p), false, &h, &why) != H_OK)
+        return;
+    open_block(t, &h, t->in_goleak ? SRC_GOLEAK : SRC_TRACE, p, 0);
+    t->ind_lazy = true;
+    t->b.guess = true;
+}
+
+static bool try_pptext(st_text *t, const char *p, size_t n)
+{
+    if (!st_pptext_is_start(p, n))
+        return false;
+    if (!t->pp && !(t->pp = st_pptext_new(t->s))) {
+        t->s->oom = true;
+        return false;
+    }
+    t->pp_on = st_pptext_line(t->pp, p, n, t->off, t->no);
+    return t->pp_on;
+}
+
+/* goleak: "[Goroutine N in state S, with F on top of the stack:" for the
+ * first entry, " Goroutine ..." (the slice separator) for the others
+ * (goleak internal/stack: Stack.String). v1.2 prints the header next; v1.3
+ * only the frames, so the id and state come from here. */
+static bool try_wrapper(st_text *t, const char *p, size_t n, size_t w)
+{
+    const char *q = p + w;
+    size_t m = n - w, i = q[0] == '[' ? 11 : 10;
+    if (!starts(q, m, LIT("[Goroutine ")) && !(t->in_goleak && starts(q, m, LIT("Goroutine "))))
+        return false;
+    if (!ends(q, m, LIT(" on top of the stack:")))
+        return false;
+    header *h = &t->wrap_h;
+    const char *with = rfind(q, m - 21, LIT(", with "));
+    memset(h, 0, sizeof *h);
+    t->in_goleak = true;
+    if (!read_u64(q, m, &i, &h->id) || !starts(q + i, m - i, LIT(" in state ")) || !with ||
+        with < q + i + 10 || !parse_state(t, q + i + 10, (size_t)(with - q) - i - 10, h)) {
+        diag(t, "malformed goleak entry");
+        return true;
+    }
+    size_t iw = q[0] == '[' || w == 0 || p[w - 1] != ' ' ? w : w - 1;
+    memcpy(t->ind, p, iw);
+    t->ind_n = iw;
+    t->wrap = true;
+    t->wrap_no = t->no;
+    t->wrap_off = t->off;
+    return true;
+}
+
+/* The line after a goleak entry line: a v1.2 header, or v1.3 frames. */
+static void wrapped_line(st_text *t, const char *p, size_t n, size_t w)
+{
+    t->wrap = false;
+    if (w < n && starts(p + w, n - w, LIT("goroutine "))) {
+        text_line(t, p, n);
+        return;
+    }
+    header h = t->wrap_h;
+    open_block(t, &h, SRC_GOLEAK, t->ind, t->ind_n);
+    t->b.line = t->wrap_no;
+    t->b.off = t->wrap_off;
+    block_line(t, p, n);
+}
+
+static bool is_signal(const char *q, size_t m)
+{
+    size_t i = 3;
+    if (!starts(q, m, LIT("SIG")))
+        return false;
+    while (i < m && ((q[i] >= 'A' && q[i] <= 'Z') || is_digit(q[i])))
+        i++;
+    return i > 4 && starts(q + i, m - i, LIT(": "));
+}
+
+/* "panic: " (panic.go: printpanics), "fatal error: " (throw, fatal), a
+ * signal ("SIGQUIT: quit", signal_unix.go: sighandler) and "runtime stack:"
+ * (the g0 frames of a throw: not a goroutine, skipped). Only a panic value
+ * can span lines, so only a panic hides headers up to the next empty line. */
+static bool try_intro(st_text *t, const char *q, size_t m)
+{
+    bool panic = starts(q, m, LIT("panic: "));
+    if (panic || starts(q, m, LIT("fatal error: ")) || is_signal(q, m)) {
+        if (!t->s->reason)
+            t->s->reason = st_intern(t->s, q, m);
+        t->mode = panic ? M_PANIC : M_TEXT;
+        t->fresh = true;
+        t->in_goleak = t->in_gleak = false;
+        return true;
+    }
+    if (!equals(q, m, LIT("runtime stack:")))
+        return false;
+    t->mode = M_G0;
+    return true;
+}
+
+static void text_line(st_text *t, const char *p, size_t n)
+{
+    size_t w = lead_ws(p, n);
+    const char *q = p + w;
+    size_t m = n - w;
+    if (t->wrap) {
+        wrapped_line(t, p, n, w);
+        return;
+    }
+    if (w == n || try_header(t, p, n, w) || try_pptext(t, p, n) || try_wrapper(t, p, n, w) ||
+        try_intro(t, q, m))
+        return;
+    t->fresh = true;
+    if (equals(q, m, LIT("]"))) {
+        t->in_goleak = false;
+    } else if (ends(q, m, LIT("found unexpected goroutines:"))) {
+        t->in_goleak = true; /* goleak: fmt.Errorf("found unexpected goroutines:\n%s") */
+    } else if (ends(q, m, LIT(" goroutines:")) && (find(q, m, LIT("Expected not to leak ")) ||
+                                                    find(q, m, LIT("Expected to leak ")))) {
+        t->in_gleak = true; /* gleak: HaveLeakedMatcher.(Negated)FailureMessage */
+    } else {
+        t->in_gleak = false;
+        try_prefixed(t, p, n);
+    }
+}
+
+/* testing.go (runningList, 1.20+): one "TestName (2s)" per line, indented. */
+static void panic_line(st_text *t, const char *p, size_t n)
+{
+    size_t w = lead_ws(p, n);
+    const char *q = p + w, *par;
+    size_t m = n - w;
+    if (w == n) {
+        t->mode = M_TEXT;
+    } else if (t->mode == M_TESTS) {
+        if ((par = rfind(q, m, LIT(" ("))) && q[m - 1] == ')')
+            m = (size_t)(par - q);
+        st_add_running_test(t->s, st_intern(t->s, q, m));
+    } else if (equals(q, m, LIT("running tests:"))) {
+        t->mode = M_TESTS;
+    }
+}
+
+static void g0_line(st_text *t, const char *p, size_t n)
+{
+    size_t w = lead_ws(p, n);
+    if (w == n) {
+        t->mode = M_TEXT;
+    } else if (starts(p + w, n - w, LIT("goroutine "))) {
+        t->mode = M_TEXT;
+        text_line(t, p, n);
+    }
+}
+
+static void dispatch(st_text *t, const char *p, size_t n)
+{
+    switch (t->mode) {
+    case M_BLOCK:
+        block_line(t, p, n);
+        break;
+    case M_SKIP:
+        skip_line(t, p, n);
+        break;
+    case M_PANIC:
+    case M_TESTS:
+        panic_line(t, p, n);
+        break;
+    case M_G0:
+        g0_line(t, p, n);
+        break;
+    default:
+        text_line(t, p, n);
+    }
+}
+
+/* A line over STRAND_MAX_LINE, passed cut: skipped. In a block, a cut file
+ * line loses its frame and a cut function line takes its file line along. */
+static void cut_line(st_text *t, const char *p, size_t n)
+{
+    diag(t, "line longer than STRAND_MAX_LINE; skipped");
+    if (t->mode != M_BLOCK)
+        return;
+    t->b.h.flags |= STRAND_G_TRUNCATED;
+    bool tab = n > t->ind_n && p[t->ind_n] == '\t';
+    if (tab && t->expect == X_FILE) {
+        t->expect = X_ANY;
+    } else if (tab && t->expect == X_CFILE) {
+        t->expect = X_DONE;
+    } else if (!tab && t->expect == X_ANY) {
+        t->expect = X_FILE;
+        t->pend_drop = true;
+    }
+}
+
+/* ---- entry points ------------------------------------------------------------ */
+
+st_text *st_text_new(strand_snapshot *s)
+{
+    st_text *t = st_malloc(&s->alloc, sizeof *t);
+    if (!t)
+        return NULL;
+    memset(t, 0, sizeof *t);
+    t->alloc = s->alloc;
+    t->s = s;
+    t->fresh = true;
+    t->frames = st_malloc(&t->alloc, STRAND_MAX_FRAMES * sizeof *t->frames);
+    t->memo = st_malloc(&t->alloc, STRAND_MAX_FRAMES * sizeof *t->memo);
+    if (!t->frames || !t->memo) {
+        st_text_free(t);
+        return NULL;
+    }
+    for (size_t i = 0; i < STRAND_MAX_FRAMES; i++)
+        t->memo[i] = (memo){0, 0, 0, 0, STRAND_NONE};
+    t->cmemo = t->memo[0];
+    return t;
+}
+
+void st_text_line(st_text *t, const char *p, size_t n, uint64_t off, uint32_t lineno, bool cut)
+{
+    t->off = off;
+    t->no = lineno;
+    t->raw_n = n;
+    t->any_line = true;
+    t->effect = E_NONE;
+    t->entry_block = t->mode == M_BLOCK;
+    if (cut) {
+        cut_line(t, p, n);
+    } else {
+        n = rtrim(p, n);
+        if (!t->pp_on || !st_pptext_line(t->pp, p, n, off, lineno)) {
+            t->pp_on = false;
+            dispatch(t, p, n);
+        }
+    }
+    t->line_in_block = t->mode == M_BLOCK || t->mode == M_SKIP;
+}
+
+static void truncated(st_text *t, uint64_t off, uint32_t no)
+{
+    t->b.h.flags |= STRAND_G_TRUNCATED;
+    diag_at(t, off, no, "input ends inside a goroutine block");
+}
+
+/* The input ended inside a block; `cut` when it ended mid-line (runtime.Stack
+ * and debug=2 stop at 64 MiB, possibly mid-line): that line is not trusted. */
+static void finish_block(st_text *t, bool cut)
+{
+    if (cut) {
+        if (t->effect == E_FRAME && t->n_frames)
+            t->n_frames--;
+        else if (t->effect == E_CREATED)
+            set_creator(t, STRAND_NONE);
+        t->expect = t->expect == X_CFILE ? X_DONE : X_ANY;
+        truncated(t, t->off, t->no);
+    } else if (t->expect == X_FILE && t->pend_copy) {
+        if (!unpaired(t))
+            return;
+    } else if (t->expect == X_FILE || t->expect == X_CFILE) {
+        if (t->expect == X_CFILE)
+            set_creator(t, st_frame(t->s, t->pend_func, 0, 0, 0));
+        t->expect = t->expect == X_CFILE ? X_DONE : X_ANY;
+        truncated(t, t->pend_off, t->pend_no);
+    } else if (!t->b.own_done && !t->n_frames && !(t->b.h.flags & STRAND_G_NO_STACK)) {
+        truncated(t, t->off, t->no);
+    }
+    end_block(t);
+}
+
+static strand_code conclude(st_text *t, uint64_t end_off, strand_error *err)
+{
+    static const strand_format formats[SRC__N] = {
+        STRAND_FORMAT_TRACEBACK, STRAND_FORMAT_GOLEAK, STRAND_FORMAT_GLEAK};
+    strand_snapshot *s = t->s;
+    uint64_t n = t->count[SRC_TRACE] + t->count[SRC_GOLEAK] + t->count[SRC_GLEAK];
+    if (s->oom) {
+        st_set_error(err, STRAND_ERR_NOMEM, NULL, end_off);
+        return STRAND_ERR_NOMEM;
+    }
+    bool pp = t->pp && (s->records.len || s->has_total_line);
+    if (!n && !pp && !s->skipped) {
+        st_set_error(err, STRAND_ERR_FORMAT, "no goroutine report found in the input", end_off);
+        return STRAND_ERR_FORMAT;
+    }
+    int best = t->first_src;
+    for (int i = 0; i < SRC__N; i++)
+        if (t->count[i] > t->count[best])
+            best = i;
+    s->format = n ? formats[best] : pp ? STRAND_FORMAT_PPROF_TEXT : STRAND_FORMAT_TRACEBACK;
+    return STRAND_OK;
+}
+
+strand_code st_text_finish(st_text *t, uint64_t end_off, uint32_t end_line, strand_error *err)
+{
+    (void)end_line;
+    bool partial = t->any_line && t->raw_n && t->off + t->raw_n == end_off;
+    if (t->wrap) {
+        header h = t->wrap_h;
+        open_block(t, &h, SRC_GOLEAK, t->ind, t->ind_n);
+        t->b.line = t->wrap_no;
+        t->b.off = t->wrap_off;
+    }
+    if (t->mode == M_BLOCK) {
+        finish_block(t, partial && t->line_in_block);
+    } else if (partial && (t->line_in_block || t->entry_block)) {
+        /* the cut line ended a block, or was a malformed header */
+        diag(t, "input ends inside a goroutine block");
+        if (t->entry_block && t->s->goroutines.len)
+            ((strand_goroutine *)t->s->goroutines.data)[t->s->goroutines.len - 1].flags |=
+                STRAND_G_TRUNCATED;
+    }
+    if (t->pp)
+        st_pptext_finish(t->pp);
+    return conclude(t, end_off, err);
+}
+
+void st_text_free(st_text *t)
+{
+    if (!t)
+        return;
+    strand_alloc a = t->alloc;
+    if (t->pp)
+        st_pptext_free(t->pp);
+    st_free(&a, t->frames, STRAND_MAX_FRAMES * sizeof *t->frames);
+    st_free(&a, t->memo, STRAND_MAX_FRAMES * sizeof *t->memo);
+    st_free(&a, t->cand, t->cand_cap);
+    st_free(&a, t->scratch, t->scratch_cap);
+    st_free(&a, t, sizeof *t);
+}

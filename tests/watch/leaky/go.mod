@@ -1,0 +1,3 @@
+module example.com/watchleaky
+
+go 1.19
