@@ -495,6 +495,15 @@ typedef struct strand_analyze_options {
      * NULL or a negative entry: unknown (time_nanos of a proto is used when
      * present). Used for rates. */
     const double *times;
+    /* Optional: the text of line `line` of source file `file` (the path as
+     * the report prints it), or NULL when unknown. With it the analysis reads
+     * the line where a group waits, as a reviewer would: `for range t.C` (a
+     * ticker loop), `v := <-ch` in a for loop (no way to stop), `ch <- v`
+     * (a send, where a profile cannot tell send from receive), a select's
+     * cases. The text must stay valid until the next call. The library never
+     * opens files itself: the caller decides where sources are found. */
+    const char *(*source_line)(void *ctx, const char *file, uint32_t line);
+    void *source_ctx;
 } strand_analyze_options;
 
 typedef struct strand_report strand_report;

@@ -93,6 +93,9 @@ void st_map_free(st_map *m)
 
 /* ---- strings in the report arena ---------------------------------------- */
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
 static char *vprintf_arena(st_arena *ar, const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -422,7 +425,7 @@ static uint64_t creator_hash(const strand_snapshot *s, uint32_t created_by)
     return f ? st_hash_mix(str_hash(s, f->func), f->line) : 0;
 }
 
-static void group_init(build *b, st_group *g, uint32_t stack, strand_kind k, const stack_info *si)
+static void group_init(st_group *g, uint32_t stack, strand_kind k, const stack_info *si)
 {
     g->stack = stack;
     g->kind = (uint16_t)k;
@@ -433,7 +436,6 @@ static void group_init(build *b, st_group *g, uint32_t stack, strand_kind k, con
     g->top = si->top;
     g->created_by = STRAND_NONE;
     g->labels = STRAND_NONE;
-    (void)b;
 }
 
 /* Goroutines: dedupe ids (goleak reports can list one goroutine in several
@@ -466,7 +468,7 @@ static bool group_goroutines(build *b, st_map *index, uint32_t *gi)
         if (!g)
             break;
         if (fresh) {
-            group_init(b, g, go->stack, k, si);
+            group_init(g, go->stack, k, si);
             g->created_by = go->created_by;
             g->status = go->status;
             g->labels = go->labels;
@@ -498,7 +500,7 @@ static bool group_records(build *b, st_map *index)
         if (!g)
             break;
         if (fresh) {
-            group_init(b, g, rs[i].stack, k, si);
+            group_init(g, rs[i].stack, k, si);
             g->labels = rs[i].labels;
         }
         g->count += (uint64_t)rs[i].count;
@@ -598,13 +600,15 @@ static bool function_census(st_ctx *c)
     c->n_strs = c->s->strs.len;
     c->func_groups = st_malloc(c->alloc, c->n_strs * sizeof(uint32_t));
     c->creator_groups = st_malloc(c->alloc, c->n_strs * sizeof(uint32_t));
+    c->func_goroutines = st_malloc(c->alloc, c->n_strs * sizeof(uint64_t));
     uint32_t *last = st_malloc(c->alloc, c->n_strs * sizeof(uint32_t));
-    if (!c->func_groups || !c->creator_groups || !last) {
+    if (!c->func_groups || !c->creator_groups || !c->func_goroutines || !last) {
         st_free(c->alloc, last, c->n_strs * sizeof(uint32_t));
         return false;
     }
     memset(c->func_groups, 0, c->n_strs * sizeof(uint32_t));
     memset(c->creator_groups, 0, c->n_strs * sizeof(uint32_t));
+    memset(c->func_goroutines, 0, c->n_strs * sizeof(uint64_t));
     memset(last, 0, c->n_strs * sizeof(uint32_t));
     for (size_t i = 0; i < c->n; i++) {
         size_t n;
@@ -614,6 +618,7 @@ static bool function_census(st_ctx *c)
             if (f && last[f->func] != i + 1) {
                 last[f->func] = (uint32_t)(i + 1);
                 c->func_groups[f->func]++;
+                c->func_goroutines[f->func] += c->g[i].count;
             }
         }
         if (c->g[i].creator_id_str)
@@ -656,7 +661,8 @@ static void liveness(st_ctx *c)
             g->children = c->creator_groups[g->site_func_id] > 0;
         const st_benign *b = st_benign_get(g->benign);
         bool always = b && b->cond == ST_BENIGN_ALWAYS;
-        if (!always && g->ignored < 0 && is_live_kind((strand_kind)g->kind))
+        bool writer = (g->gflags & STRAND_G_CURRENT) && !strand_snapshot_reason(c->s);
+        if (!always && !writer && g->ignored < 0 && is_live_kind((strand_kind)g->kind))
             c->live += g->count;
     }
 }
@@ -714,6 +720,7 @@ void st_ctx_free(st_ctx *c)
     st_free(c->alloc, c->g, c->cap * sizeof *c->g);
     st_free(c->alloc, c->func_groups, c->n_strs * sizeof(uint32_t));
     st_free(c->alloc, c->creator_groups, c->n_strs * sizeof(uint32_t));
+    st_free(c->alloc, c->func_goroutines, c->n_strs * sizeof(uint64_t));
     memset(c, 0, sizeof *c);
 }
 
@@ -807,26 +814,27 @@ static bool finding_labels(strand_report *r, strand_finding *fd, const st_group 
     return true;
 }
 
-/* Ids of the group and of the groups merged whole into it, sorted. */
-static bool finding_ids(strand_report *r, strand_finding *fd, const st_ctx *c, size_t gi)
+/* Ids of the group and of the groups merged whole into it, sorted.
+ * `members[gi]` chains the merged groups (index + 1, 0 = end) through `next`. */
+static bool finding_ids(strand_report *r, strand_finding *fd, const st_ctx *c, size_t gi,
+                        const uint32_t *members, const uint32_t *next)
 {
     size_t total = c->g[gi].n_ids;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->g[i].merged_into == (int)gi)
-            total += c->g[i].n_ids;
+    for (uint32_t m = members[gi]; m; m = next[m - 1])
+        total += c->g[m - 1].n_ids;
     if (!total)
         return true;
     uint64_t *ids = st_arena_alloc(&r->arena, total * sizeof *ids, 8);
     if (!ids)
         return false;
-    size_t k = 0;
-    memcpy(ids, c->g[gi].ids, c->g[gi].n_ids * sizeof *ids);
-    k = c->g[gi].n_ids;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->g[i].merged_into == (int)gi && c->g[i].n_ids) {
-            memcpy(ids + k, c->g[i].ids, c->g[i].n_ids * sizeof *ids);
-            k += c->g[i].n_ids;
-        }
+    size_t k = c->g[gi].n_ids;
+    memcpy(ids, c->g[gi].ids, k * sizeof *ids);
+    for (uint32_t m = members[gi]; m; m = next[m - 1]) {
+        const st_group *g = &c->g[m - 1];
+        if (g->n_ids)
+            memcpy(ids + k, g->ids, g->n_ids * sizeof *ids);
+        k += g->n_ids;
+    }
     qsort(ids, k, sizeof *ids, cmp_u64);
     fd->goroutine_ids = ids;
     fd->n_goroutine_ids = k;
@@ -834,7 +842,7 @@ static bool finding_ids(strand_report *r, strand_finding *fd, const st_ctx *c, s
 }
 
 static bool finding_fill(strand_report *r, strand_finding *fd, const st_ctx *c, size_t gi,
-                         size_t n_snaps)
+                         size_t n_snaps, const uint32_t *members, const uint32_t *next)
 {
     const st_group *g = &c->g[gi];
     memset(fd, 0, sizeof *fd);
@@ -863,7 +871,8 @@ static bool finding_fill(strand_report *r, strand_finding *fd, const st_ctx *c, 
         fd->per_minute = g->per_minute;
         fd->trend = g->shape;
     }
-    return finding_stack(r, fd, g) && finding_labels(r, fd, g) && finding_ids(r, fd, c, gi);
+    return finding_stack(r, fd, g) && finding_labels(r, fd, g) &&
+           finding_ids(r, fd, c, gi, members, next);
 }
 
 static int cmp_finding(const void *a, const void *b)
@@ -881,16 +890,27 @@ static bool report_findings(strand_report *r, const st_ctx *c, size_t n_snaps)
 {
     uint64_t min = c->opts ? c->opts->min_count : 0;
     r->findings = st_arena_alloc(&r->arena, (c->n + 1) * sizeof *r->findings, 8);
-    if (!r->findings)
+    uint32_t *members = st_arena_alloc(&r->arena, (c->n + 1) * sizeof *members, 4);
+    uint32_t *next = st_arena_alloc(&r->arena, (c->n + 1) * sizeof *next, 4);
+    if (!r->findings || !members || !next)
         return false;
+    memset(members, 0, (c->n + 1) * sizeof *members);
+    for (size_t i = 0; i < c->n; i++) {
+        int into = c->g[i].merged_into;
+        next[i] = 0;
+        if (into >= 0 && (size_t)into < c->n) {
+            next[i] = members[into];
+            members[into] = (uint32_t)(i + 1);
+        }
+    }
     for (size_t i = 0; i < c->n; i++) {
         const st_group *g = &c->g[i];
         if (g->merged_into >= 0 ||
             (g->merged_count <= g->absorbed && g->shape != STRAND_TREND_GONE))
             continue;
-        if (min > 1 && g->merged_count - g->absorbed < min && g->verdict != STRAND_VERDICT_LEAK)
+        if (min > 1 && g->merged_count - g->absorbed < min)
             continue;
-        if (!finding_fill(r, &r->findings[r->n_findings], c, i, n_snaps))
+        if (!finding_fill(r, &r->findings[r->n_findings], c, i, n_snaps, members, next))
             return false;
         r->n_findings++;
     }

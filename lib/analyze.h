@@ -129,6 +129,9 @@ typedef struct st_group {
     bool creator_alive;   /* the creator function is on another live stack */
     bool children;        /* some goroutine was created by the site function */
     int waited_by;        /* a WaitGroup waiter absorbed into this group, or -1 */
+    const char *src_text; /* the waiting line as read from the source, or NULL */
+    uint8_t src_op;       /* st_src_op */
+    uint8_t src_flags;    /* ST_SRC_* */
 
     /* decisions */
     const strand_class_info *cls;
@@ -165,6 +168,7 @@ typedef struct st_ctx {
                              syscall, listeners, server connections */
     uint32_t *func_groups;    /* per string id: groups whose stack has it */
     uint32_t *creator_groups; /* per string id: groups created by it */
+    uint64_t *func_goroutines; /* per string id: goroutines whose stack has it */
     size_t n_strs;
 } st_ctx;
 
@@ -173,6 +177,8 @@ bool st_ctx_build(st_ctx *c, const strand_snapshot *s, const strand_analyze_opti
                   st_arena *ar);
 /* Decide class, verdict, evidence, cause and fix for every group. */
 void st_ctx_decide(st_ctx *c);
+/* Cause and fix placed at the site, for groups that have none yet. */
+void st_ctx_place_text(st_ctx *c);
 void st_ctx_free(st_ctx *c);
 
 /* Evidence: append a formatted sentence (report arena). */
@@ -189,6 +195,35 @@ char *st_printf(st_arena *ar, const char *fmt, ...)
 void st_set_class(st_group *g, const char *id, strand_verdict v);
 /* The group's site as "file:line" (base name), in a static-free buffer. */
 const char *st_site_short(st_ctx *c, const st_group *g);
+
+/* ---- reading the waiting line (source.c) ------------------------------------- */
+
+typedef enum st_src_op {
+    ST_SRC_NONE,
+    ST_SRC_SEND,   /* ch <- v */
+    ST_SRC_RECV,   /* <-ch, v := <-ch */
+    ST_SRC_RANGE,  /* for v := range ch */
+    ST_SRC_SELECT, /* select { ... } */
+} st_src_op;
+
+enum {
+    ST_SRC_LOOP = 1u << 0,       /* the receive sits in a for loop */
+    ST_SRC_TICKER = 1u << 1,     /* ranges over / selects on a ticker's t.C */
+    ST_SRC_DONE_CASE = 1u << 2,  /* a select case on x.Done() */
+    ST_SRC_TIME_AFTER = 1u << 3, /* a select case on time.After */
+};
+
+typedef struct st_src {
+    st_src_op op;
+    unsigned flags;
+    char text[128]; /* the line, trimmed */
+} st_src;
+
+/* Classify the statement at file:line through o->source_line; false when
+ * there is no hook, no text, or nothing recognised. */
+bool st_source_read(const strand_analyze_options *o, const char *file, uint32_t line, st_src *out);
+/* True when a Set*Deadline call precedes the line in its function (bounded). */
+bool st_source_has_deadline(const strand_analyze_options *o, const char *file, uint32_t line);
 
 /* ---- series (compare.c) ------------------------------------------------------ */
 

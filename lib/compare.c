@@ -263,6 +263,16 @@ static bool parked_user(const st_group *g)
            !running_kind((strand_kind)g->kind) && g->kind != STRAND_KIND_UNKNOWN;
 }
 
+/* A trend settles what one snapshot could only hedge about. */
+static void drop_hedges(st_group *g)
+{
+    uint8_t k = 0;
+    for (uint8_t i = 0; i < g->n_ev; i++)
+        if (!strstr(g->ev[i], "one snapshot"))
+            g->ev[k++] = g->ev[i];
+    g->n_ev = k;
+}
+
 static void adjust_growing(st_ctx *c, st_group *g, bool stuck)
 {
     if (!parked_user(g) || g->verdict == STRAND_VERDICT_LEAK)
@@ -289,7 +299,34 @@ static void adjust_steady(st_ctx *c, st_group *g, size_t n)
           n);
 }
 
+static void adjust_inner(st_ctx *c, st_group *g, size_t n, const match *first, bool spinning);
+
+/* Trend sentences are the most telling: move those from `from` on to just
+ * after the count sentence. */
+static void trend_first(st_group *g, uint8_t from)
+{
+    const char *tmp[ST_MAX_EV];
+    uint8_t k = 0;
+    if (from <= 1 || from >= g->n_ev)
+        return;
+    tmp[k++] = g->ev[0];
+    for (uint8_t i = from; i < g->n_ev; i++)
+        tmp[k++] = g->ev[i];
+    for (uint8_t i = 1; i < from; i++)
+        tmp[k++] = g->ev[i];
+    memcpy(g->ev, tmp, k * sizeof *tmp);
+}
+
 static void adjust(st_ctx *c, st_group *g, size_t n, const match *first, bool spinning)
+{
+    if (g->shape != STRAND_TREND_NOISY)
+        drop_hedges(g);
+    uint8_t from = g->n_ev;
+    adjust_inner(c, g, n, first, spinning);
+    trend_first(g, from < g->n_ev ? from : g->n_ev);
+}
+
+static void adjust_inner(st_ctx *c, st_group *g, size_t n, const match *first, bool spinning)
 {
     char buf[160];
     fmt_counts(buf, sizeof buf, g->trend, n);
@@ -321,8 +358,6 @@ static void adjust(st_ctx *c, st_group *g, size_t n, const match *first, bool sp
         st_ev(c, g, "absent from the first snapshot: appeared since the baseline");
     if (stuck)
         g->shape = STRAND_TREND_STUCK;
-    if (c->oom)
-        return;
 }
 
 /* ---- gone groups -------------------------------------------------------------- */
@@ -489,6 +524,7 @@ static strand_code run(st_ctx *last, side *sides, const strand_snapshot *const *
     if (!ok)
         return STRAND_ERR_NOMEM;
     gone_evidence(last, before, n);
+    st_ctx_place_text(last);
     return last->oom ? STRAND_ERR_NOMEM : STRAND_OK;
 }
 

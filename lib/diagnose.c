@@ -66,6 +66,12 @@ static bool is_mass(const st_ctx *c, uint64_t n)
     return n >= ST_MASS_ABS || (n >= ST_MASS_HALF && 2 * n >= c->total);
 }
 
+/* Most of the process parked at one line. */
+static bool dominates(const st_ctx *c, uint64_t n)
+{
+    return n >= ST_MASS_HALF && 2 * n >= c->total;
+}
+
 static strand_verdict firm(bool leak)
 {
     return leak ? STRAND_VERDICT_LEAK : STRAND_VERDICT_SUSPECT;
@@ -76,6 +82,55 @@ static strand_verdict firm(bool leak)
 static bool certain(const st_ctx *c)
 {
     return c->test_report || c->all_asleep;
+}
+
+/* ---- buckets: groups by source file, for linear cross-group passes -------- */
+
+/* Candidates for a group's counterpart are looked for among the groups of
+ * the same file only, and at most ST_SCAN of them: the passes stay linear
+ * whatever the input. */
+#define ST_SCAN 4096u
+
+typedef struct bucket {
+    st_map head;    /* file hash -> first group index + 1 */
+    uint32_t *next; /* next group index + 1 of the same file, 0 = end */
+    size_t n;
+} bucket;
+
+static uint64_t file_key(const st_group *g)
+{
+    return st_hash_bytes(g->site_file, strlen(g->site_file));
+}
+
+static bool bucket_build(st_ctx *c, bucket *b)
+{
+    st_map_init(&b->head, c->alloc);
+    b->n = c->n;
+    b->next = st_malloc(c->alloc, (c->n + 1) * sizeof *b->next);
+    if (!b->next)
+        return false;
+    for (size_t i = c->n; i-- > 0;) {
+        bool fresh;
+        uint32_t *h = st_map_put(&b->head, file_key(&c->g[i]), &fresh);
+        if (!h)
+            return false;
+        b->next[i] = fresh ? 0 : *h;
+        *h = (uint32_t)(i + 1);
+    }
+    return true;
+}
+
+static void bucket_free(st_ctx *c, bucket *b)
+{
+    st_free(c->alloc, b->next, (b->n + 1) * sizeof *b->next);
+    st_map_free(&b->head);
+}
+
+/* First group (index + 1) of the file of `g`, or 0. */
+static uint32_t bucket_first(const bucket *b, const st_group *g)
+{
+    uint32_t h = st_map_get(&b->head, file_key(g));
+    return h == UINT32_MAX ? 0 : h;
 }
 
 /* ---- cause and fix, placed at the site ------------------------------------ */
@@ -243,7 +298,11 @@ static void place_text(st_ctx *c, st_group *g)
     const tmpl *t = template_for(g->cls);
     if (!t)
         return;
-    g->cause = expand(c, g, t->cause);
+    char *cause = expand(c, g, t->cause);
+    /* a suspect's cause is a hypothesis: say so */
+    if (cause && g->verdict == STRAND_VERDICT_SUSPECT && g->cls->verdict == STRAND_VERDICT_LEAK)
+        cause = st_printf(c->ar, "Suspected, not proven by this report: %s", cause);
+    g->cause = cause;
     g->fix = expand(c, g, t->fix);
 }
 
@@ -262,6 +321,8 @@ static void ev_count(st_ctx *c, st_group *g)
     st_ev(c, g, "%llu of %llu goroutines (%u%%) in [%s] at %s in %s", (unsigned long long)n,
           (unsigned long long)c->total, pct, state_of(g), st_site_short(c, g),
           *g->site_func ? g->site_func : "an unnamed function");
+    if (g->src_text)
+        st_ev(c, g, "the source line reads `%s`", g->src_text);
 }
 
 static void ev_creator(st_ctx *c, st_group *g)
@@ -271,6 +332,11 @@ static void ev_creator(st_ctx *c, st_group *g)
                           : g->creator_alive ? "which is still on a live goroutine's stack"
                                              : "which is on no live stack: it has returned";
         st_ev(c, g, "created by %s, %s", g->creator, how);
+        uint64_t owners = g->creator_id_str < c->n_strs ? c->func_goroutines[g->creator_id_str] : 0;
+        if (g->creator_alive && !g->startup && owners)
+            st_ev(c, g, "%.1f per live owner (%llu goroutines run %s): if fewer are expected per "
+                  "owner, the rest belong to owners that are gone",
+                  (double)g->count / (double)owners, (unsigned long long)owners, g->creator);
     } else if (!c->has_creators && !g->startup && g->benign < 0) {
         st_ev(c, g, "this %s report has no creators, goroutine ids or wait times: the verdict "
               "rests on counts and frames",
@@ -364,13 +430,57 @@ static void pass_benign(st_ctx *c)
     }
 }
 
+/* ---- pass: the waiting line, when the caller can read sources --------------- */
+
+static bool chan_kind(const st_group *g)
+{
+    return kind_is(g, STRAND_KIND_CHAN) || kind_is(g, STRAND_KIND_CHAN_RECEIVE) ||
+           kind_is(g, STRAND_KIND_CHAN_SEND) || kind_is(g, STRAND_KIND_SELECT);
+}
+
+/* The runtime's own facts (state, runtime frames) win; the line fills in
+ * what the format hides. */
+static void apply_source(st_ctx *c, st_group *g, const st_src *src)
+{
+    g->src_text = st_printf(c->ar, "%s", src->text);
+    g->src_op = (uint8_t)src->op;
+    g->src_flags = (uint8_t)src->flags;
+    bool frames_tell = g->feat & (ST_F_RECV1 | ST_F_RECV2);
+    if (kind_is(g, STRAND_KIND_CHAN) && src->op == ST_SRC_SEND)
+        g->kind = STRAND_KIND_CHAN_SEND;
+    else if (kind_is(g, STRAND_KIND_CHAN) && (src->op == ST_SRC_RECV || src->op == ST_SRC_RANGE))
+        g->kind = STRAND_KIND_CHAN_RECEIVE;
+    if (src->op == ST_SRC_RANGE && !frames_tell)
+        g->feat |= ST_F_RECV2;
+    if (src->op == ST_SRC_RECV && (src->flags & ST_SRC_LOOP) && !frames_tell)
+        g->feat |= ST_F_RECV1;
+    if (src->op == ST_SRC_RANGE && (src->flags & ST_SRC_TICKER))
+        g->feat |= ST_F_TICKER;
+}
+
+static void pass_source(st_ctx *c)
+{
+    if (!c->opts || !c->opts->source_line)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        st_src src;
+        if (undecided(g) && user_group(g) && chan_kind(g) &&
+            st_source_read(c->opts, g->site_file, g->site_line, &src))
+            apply_source(c, g, &src);
+    }
+}
+
 /* ---- pass: hung HTTP requests (caller + readLoop + writeLoop) ---------------- */
 
-static uint64_t absorb_feature(st_ctx *c, st_group *into, uint32_t feat, uint64_t want)
+/* Absorb up to `want` goroutines of groups with `feat`, from *cursor on:
+ * the cursor is shared by all callers, so the pass is linear. */
+static uint64_t absorb_feature(st_ctx *c, st_group *into, uint32_t feat, uint64_t want,
+                               size_t *cursor)
 {
     uint64_t got = 0;
-    for (size_t i = 0; i < c->n && got < want; i++) {
-        st_group *g = &c->g[i];
+    for (; *cursor < c->n && got < want; (*cursor)++) {
+        st_group *g = &c->g[*cursor];
         if (g == into || !(g->feat & feat) || !undecided(g) || g->absorbed >= g->count)
             continue;
         uint64_t take = g->count - g->absorbed;
@@ -378,18 +488,21 @@ static uint64_t absorb_feature(st_ctx *c, st_group *into, uint32_t feat, uint64_
             take = want - got;
         absorb(c, into, g, take);
         got += take;
+        if (g->absorbed < g->count)
+            break; /* partly absorbed: the next caller continues here */
     }
     return got;
 }
 
 static void pass_http(st_ctx *c)
 {
+    size_t rcur = 0, wcur = 0;
     for (size_t i = 0; i < c->n; i++) {
         st_group *g = &c->g[i];
         if (!(g->feat & ST_F_HTTP_CALL) || !undecided(g))
             continue;
-        uint64_t r = absorb_feature(c, g, ST_F_HTTP_READ, g->count);
-        uint64_t w = absorb_feature(c, g, ST_F_HTTP_WRITE, g->count);
+        uint64_t r = absorb_feature(c, g, ST_F_HTTP_READ, g->count, &rcur);
+        uint64_t w = absorb_feature(c, g, ST_F_HTTP_WRITE, g->count, &wcur);
         bool firm_leak = certain(c) || g->wmax >= 1 || is_mass(c, g->merged_count);
         decide(c, g, "http-client-no-timeout", firm(firm_leak));
         ev_count(c, g);
@@ -490,17 +603,30 @@ static bool pick_wg_worker(const st_ctx *c, const st_group *g, const void *arg)
     return a->send ? kind_is(g, STRAND_KIND_CHAN_SEND) : recvish(g);
 }
 
-static st_group *wg_workers(st_ctx *c, const st_group *w, bool send)
+static bool better_worker(const st_group *g, const st_group *best, const st_group *w)
+{
+    if (!best)
+        return true;
+    bool gr = same_receiver(g, w), br = same_receiver(best, w);
+    return (gr && !br) || (gr == br && g->count > best->count);
+}
+
+/* The workers a WaitGroup waiter waits for: in its file, or methods of its
+ * type (looked for among the groups of the same package, bounded). */
+static st_group *wg_workers(st_ctx *c, const bucket *b, const st_group *w, bool send)
 {
     wg_arg a = {w, send};
     st_group *best = NULL;
-    for (size_t i = 0; i < c->n; i++) {
+    size_t scanned = 0;
+    for (uint32_t i = bucket_first(b, w); i && scanned < ST_SCAN; i = b->next[i - 1], scanned++) {
+        st_group *g = &c->g[i - 1];
+        if (undecided(g) && pick_wg_worker(c, g, &a) && better_worker(g, best, w))
+            best = g;
+    }
+    for (size_t i = 0; i < c->n && i < ST_SCAN; i++) {
         st_group *g = &c->g[i];
-        if (!undecided(g) || !pick_wg_worker(c, g, &a))
-            continue;
-        bool better = !best || (same_receiver(g, w) && !same_receiver(best, w)) ||
-                      (same_receiver(g, w) == same_receiver(best, w) && g->count > best->count);
-        if (better)
+        if (undecided(g) && same_receiver(g, w) && pick_wg_worker(c, g, &a) &&
+            better_worker(g, best, w))
             best = g;
     }
     return best;
@@ -526,16 +652,16 @@ static void wg_pool(st_ctx *c, st_group *w, st_group *workers, bool send)
     ev_context(c, workers);
 }
 
-static void pass_waitgroup(st_ctx *c)
+static void pass_waitgroup(st_ctx *c, const bucket *b)
 {
     for (size_t i = 0; i < c->n; i++) {
         st_group *w = &c->g[i];
         if (!undecided(w) || !(w->feat & ST_F_WG_WAIT || kind_is(w, STRAND_KIND_WAITGROUP)))
             continue;
-        st_group *workers = wg_workers(c, w, false);
+        st_group *workers = wg_workers(c, b, w, false);
         bool send = !workers;
         if (!workers)
-            workers = wg_workers(c, w, true);
+            workers = wg_workers(c, b, w, true);
         if (workers && same_receiver(workers, w)) {
             wg_pool(c, w, workers, send);
             continue;
@@ -748,21 +874,25 @@ static void pair_evidence(st_ctx *c, st_group *cons, st_group **prods, size_t np
     }
 }
 
-static void pass_pairs(st_ctx *c)
+static void pass_pairs(st_ctx *c, const bucket *b)
 {
     st_group *prods[16];
     for (size_t i = 0; i < c->n; i++) {
         st_group *cons = &c->g[i];
+        /* a ticker's channel is fed by the runtime, not by a goroutine */
         if (!undecided(cons) || !recvish(cons) || !user_group(cons) || cons->startup ||
-            cons->creator_alive)
+            cons->creator_alive || (cons->feat & ST_F_TICKER))
             continue;
-        size_t np = 0, nblocked = 0;
-        for (size_t j = 0; j < c->n && np < 16; j++)
-            if (producer_of(&c->g[j], cons)) {
-                prods[np++] = &c->g[j];
-                nblocked += blocked_producer(&c->g[j]);
+        size_t np = 0, nblocked = 0, scanned = 0;
+        for (uint32_t j = bucket_first(b, cons); j && np < 16 && scanned < ST_SCAN;
+             j = b->next[j - 1], scanned++)
+            if (producer_of(&c->g[j - 1], cons)) {
+                prods[np++] = &c->g[j - 1];
+                nblocked += blocked_producer(&c->g[j - 1]);
             }
-        if (!np)
+        /* pairs are plausible only when the candidates are of the order of
+         * the consumers (a few pipelines), not one goroutine for hundreds */
+        if (!np || (uint64_t)np * 4 < cons->count)
             continue;
         /* All producers alive: one may feed them all (fan-out), not a leak.
          * A producer parked too is a deadlock; with others alive or missing,
@@ -811,11 +941,14 @@ static void pass_listeners(st_ctx *c)
             g->cause = b->why;
             continue;
         }
-        decide(c, g, "listener-never-closed", firm(c->test_report));
+        decide(c, g, "listener-never-closed", firm(c->test_report || !others));
         ev_count(c, g);
         st_ev(c, g, "an accept loop (net.(*TCPListener).Accept) under %s with no connection "
               "goroutine of its own",
               g->site_func);
+        if (!others)
+            st_ev(c, g, "nothing else in the process runs or waits on I/O: the server outlived "
+                  "whatever used it");
         ev_creator(c, g);
         ev_context(c, g);
     }
@@ -865,7 +998,14 @@ static const char *recv_class(const st_group *g)
 
 static void ev_recv_form(st_ctx *c, st_group *g)
 {
-    if (g->feat & ST_F_RECV2)
+    if (g->feat & ST_F_TICKER)
+        st_ev(c, g, "a range over a ticker's channel: Stop does not close t.C, so this loop "
+              "never ends; one such goroutine per call means the constructor runs per request");
+    else if (g->src_op == ST_SRC_RANGE)
+        st_ev(c, g, "a range loop: it ends only when the channel is closed");
+    else if (g->src_op == ST_SRC_RECV && (g->src_flags & ST_SRC_LOOP))
+        st_ev(c, g, "a plain receive inside a for loop, with no stop or ctx.Done() case");
+    else if (g->feat & ST_F_RECV2)
         st_ev(c, g, "runtime.chanrecv2 under the frame: a range loop (or v, ok := <-ch) that ends "
               "only when the channel is closed");
     else if (g->feat & ST_F_RECV1)
@@ -901,12 +1041,24 @@ static void rule_wait(st_ctx *c, st_group *g, bool select)
               "population from a growing one");
         return;
     }
+    /* Only another goroutine (or a timer) can wake a channel wait: with no
+     * goroutine left that runs or waits on I/O, nothing will; a mass parked
+     * at one line is a leak by itself. */
     bool nobody = c->live == 0;
-    bool leak = certain(c) || (is_mass(c, g->count) && nobody && !g->creator_alive);
+    bool leak = certain(c) || ((nobody || is_mass(c, g->count)) && !g->creator_alive);
     decide(c, g, select ? "select-never-ready" : recv_class(g), firm(leak));
     ev_count(c, g);
     if (!select)
         ev_recv_form(c, g);
+    if (select && g->src_op == ST_SRC_SELECT)
+        st_ev(c, g, "%s%s",
+              (g->src_flags & ST_SRC_DONE_CASE) ? "it has a Done() case, but nobody cancels that "
+                                                  "context"
+                                                : "no case on ctx.Done(): the caller's deadline "
+                                                  "cannot end it",
+              (g->src_flags & ST_SRC_TIME_AFTER) ? "; a time.After case fires only after its full "
+                                                   "duration, keeping a timer until then"
+                                                 : "");
     ev_creator(c, g);
     if (nobody)
         st_ev(c, g, "no goroutine is running or waiting on I/O that could send or close: "
@@ -914,9 +1066,11 @@ static void rule_wait(st_ctx *c, st_group *g, bool select)
     else
         st_ev(c, g, "%llu goroutine(s) are still active and could yet wake them",
               (unsigned long long)c->live);
-    if (!leak && !c->test_report)
+    if (!leak)
         st_ev(c, g, "one snapshot cannot tell them from a pool waiting for work: a growing "
               "count across snapshots (strand diff) would make it a leak");
+    else if (!nobody && !certain(c))
+        st_ev(c, g, "a population this large at one line is not a pool waiting for work");
     ev_wait(c, g);
     ev_context(c, g);
 }
@@ -929,15 +1083,26 @@ static void rule_io(st_ctx *c, st_group *g)
         ev_count(c, g);
         return;
     }
-    decide(c, g, "net-read-no-deadline", firm(certain(c)));
+    if (st_source_has_deadline(c->opts, g->site_file, g->site_line)) {
+        decide(c, g, "waiting", STRAND_VERDICT_OK);
+        ev_count(c, g);
+        st_ev(c, g, "the source sets a deadline just before this read: it cannot wait for ever");
+        return;
+    }
+    /* Live connections look the same, so a read takes most of the process
+     * (silent peers piling up) before one snapshot calls it a leak. */
+    decide(c, g, "net-read-no-deadline", firm(certain(c) || dominates(c, g->count)));
     ev_count(c, g);
     st_ev(c, g, "internal/poll.runtime_pollWait <- net.(*conn).%s under %s: the goroutine waits "
           "on its peer",
           (g->feat & ST_F_NETREAD) ? "Read" : "Write", g->site_func);
     ev_creator(c, g);
-    if (!c->test_report)
+    if (g->verdict != STRAND_VERDICT_LEAK)
         st_ev(c, g, "an idle connection looks the same in one snapshot: a count growing with the "
               "process's open file descriptors (strand diff) makes it a leak");
+    else if (!certain(c))
+        st_ev(c, g, "so many connections parked in one read are not idle clients: silent peers "
+              "hold them, and their file descriptors");
     ev_wait(c, g);
     ev_context(c, g);
 }
@@ -1033,16 +1198,28 @@ static void rule_rest(st_ctx *c)
 
 void st_ctx_decide(st_ctx *c)
 {
+    bucket b;
+    if (!bucket_build(c, &b))
+        c->oom = true;
     pass_benign(c);
+    pass_source(c);
     pass_http(c);
     pass_errgroup(c);
-    pass_waitgroup(c);
-    pass_mutex(c);
-    pass_cond(c);
-    pass_pairs(c);
+    if (!c->oom) {
+        pass_waitgroup(c, &b);
+        pass_mutex(c);
+        pass_cond(c);
+        pass_pairs(c, &b);
+    }
+    bucket_free(c, &b);
     pass_listeners(c);
     pass_library(c);
     rule_rest(c);
+    st_ctx_place_text(c);
+}
+
+void st_ctx_place_text(st_ctx *c)
+{
     for (size_t i = 0; i < c->n; i++)
         place_text(c, &c->g[i]);
 }

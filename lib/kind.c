@@ -15,6 +15,7 @@ typedef struct {
     uint8_t kind;
 } status_entry;
 
+/* clang-format off */
 #define S(str, k) {str, (uint8_t)(sizeof(str) - 1), k}
 
 static const status_entry status_table[] = {
@@ -87,6 +88,7 @@ static const status_entry status_suffixes[] = {
 };
 
 #undef S
+/* clang-format on */
 
 static bool has_suffix(const char *p, size_t n, const status_entry *e)
 {
@@ -148,6 +150,7 @@ typedef struct {
     uint8_t flags;
 } frame_entry;
 
+/* clang-format off */
 #define E(str, k, fl) {str, (uint8_t)(sizeof(str) - 1), M_EXACT, STRAND_KIND_##k, fl}
 #define P(str, k, fl) {str, (uint8_t)(sizeof(str) - 1), M_PREFIX, STRAND_KIND_##k, fl}
 #define C(str, k, fl) {str, (uint8_t)(sizeof(str) - 1), M_CONTAINS, STRAND_KIND_##k, fl}
@@ -228,6 +231,7 @@ static const frame_entry frame_table[] = {
 #undef E
 #undef P
 #undef C
+/* clang-format on */
 
 static bool entry_matches(const frame_entry *e, const char *p, size_t n)
 {
@@ -304,8 +308,8 @@ static bool is_sema_kind(strand_kind k)
            k == STRAND_KIND_COND;
 }
 
-strand_kind st_kind_refine(const strand_snapshot *s, strand_kind from_status, const uint32_t *frames,
-                           size_t n)
+strand_kind st_kind_refine(const strand_snapshot *s, strand_kind from_status,
+                           const uint32_t *frames, size_t n)
 {
     if (from_status != STRAND_KIND_MUTEX && from_status != STRAND_KIND_UNKNOWN &&
         from_status != STRAND_KIND_OTHER)

@@ -20,23 +20,23 @@
 
 #include <stdlib.h>
 
-#define PC_KEEP 8                 /* leading '@' PCs kept per record */
-#define MAIN_TO_GOPARK 0x4000u    /* see find_gopark */
+#define PC_KEEP 8              /* leading '@' PCs kept per record */
+#define MAIN_TO_GOPARK 0x4000u /* see find_gopark */
 
 typedef struct pp_rec {
-    uint32_t rec;       /* index into s->records */
+    uint32_t rec; /* index into s->records */
     uint32_t section;
     uint32_t npcs;
-    uint32_t nframes;   /* '#' frame lines, including any beyond the frame cap */
+    uint32_t nframes; /* '#' frame lines, including any beyond the frame cap */
     uint64_t pc[PC_KEEP];
     uint64_t last;
-    int32_t hidden;     /* set by finish */
-    uint8_t named;      /* kind from the visible frames, set by finish */
-    uint8_t dir;        /* channel direction, set by finish */
+    int32_t hidden; /* set by finish */
+    uint8_t named;  /* kind from the visible frames, set by finish */
+    uint8_t dir;    /* channel direction, set by finish */
 } pp_rec;
 
 typedef struct pp_section {
-    uint64_t main_pc;   /* return PC in runtime.main, 0 if not seen */
+    uint64_t main_pc; /* return PC in runtime.main, 0 if not seen */
     uint64_t total, sum;
     uint64_t off;
     uint32_t line;
@@ -45,13 +45,13 @@ typedef struct pp_section {
 
 struct st_pptext {
     strand_snapshot *s;
-    st_vec recs;        /* pp_rec */
-    st_vec sections;    /* pp_section */
-    st_vec frames;      /* uint32_t: frames of the pending record */
-    st_vec labels;      /* strand_label: labels of the pending record */
-    st_vec buf;         /* char: unescaped label text */
-    bool leak;          /* the current section is a goroutineleak profile */
-    bool seen;          /* any header or record line */
+    st_vec recs;     /* pp_rec */
+    st_vec sections; /* pp_section */
+    st_vec frames;   /* uint32_t: frames of the pending record */
+    st_vec labels;   /* strand_label: labels of the pending record */
+    st_vec buf;      /* char: unescaped label text */
+    bool leak;       /* the current section is a goroutineleak profile */
+    bool seen;       /* any header or record line */
     /* the pending record */
     bool in_rec, dropping, cut_noted, labels_cut;
     int64_t count;
@@ -64,13 +64,15 @@ struct st_pptext {
 
 /* hex digit value + 1; 0 = not a hex digit */
 static const uint8_t hexv[256] = {
-    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
-    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
-    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
-    ['F'] = 16,
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static bool is_name_byte(unsigned char c)
 {
@@ -182,7 +184,8 @@ static void check_total(st_pptext *pp)
                 "record counts add up to more than the profile's total");
 }
 
-static bool open_section(st_pptext *pp, bool has_header, uint64_t total, uint64_t off, uint32_t line)
+static bool open_section(st_pptext *pp, bool has_header, uint64_t total, uint64_t off,
+                         uint32_t line)
 {
     pp_section *sec = st_vec_push(&pp->s->alloc, &pp->sections, sizeof *sec);
     if (!sec) {
@@ -588,7 +591,9 @@ bool st_pptext_line(st_pptext *pp, const char *p, size_t n, uint64_t off, uint32
             on_labels(pp, p + lp, n - lp, off, lineno);
         else if (n > 1 && p[1] == '\t')
             on_frame(pp, p + 1, n - 1, off, lineno);
-        else if (pp->in_rec && !pp->dropping)
+        else if (!pp->in_rec)
+            return false; /* some other comment */
+        else if (!pp->dropping)
             drop(pp, off, lineno, "malformed frame line");
         return true;
     }
@@ -715,8 +720,14 @@ static bool parked(const pp_rec *r, int gp, uint64_t gopark)
 }
 
 /* caller PC (in chansend1/chanrecv1/chanrecv2) and op PC (in chansend/chanrecv) */
-static uint64_t caller_pc(const pp_rec *r) { return r->pc[r->hidden - 1]; }
-static uint64_t op_pc(const pp_rec *r) { return r->pc[r->hidden - 2]; }
+static uint64_t caller_pc(const pp_rec *r)
+{
+    return r->pc[r->hidden - 1];
+}
+static uint64_t op_pc(const pp_rec *r)
+{
+    return r->pc[r->hidden - 2];
+}
 
 static bool chan_rec(const pp_rec *r, int gp, uint64_t gopark)
 {

@@ -31,17 +31,17 @@ enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_SGROUP = 3, WT_EGROUP = 4, WT_I
 typedef struct pb_field {
     uint32_t num;
     uint32_t wt;
-    uint64_t v;           /* varint / fixed value */
-    const uint8_t *data;  /* WT_LEN payload */
+    uint64_t v;          /* varint / fixed value */
+    const uint8_t *data; /* WT_LEN payload */
     size_t len;
-    size_t off;           /* of the tag */
+    size_t off; /* of the tag */
 } pb_field;
 
 typedef struct pb_reader {
     const uint8_t *p, *end, *base;
-    const char *error;    /* first error (constant), NULL if none */
+    const char *error; /* first error (constant), NULL if none */
     size_t error_off;
-    bool truncated;       /* the error is data running past the end */
+    bool truncated; /* the error is data running past the end */
 } pb_reader;
 
 static bool pb_fail(pb_reader *r, const uint8_t *at, const char *msg)
@@ -179,6 +179,7 @@ static bool pb_ints(pb_reader *r, const pb_field *f, pb_put put, void *ctx)
 
 /* Message schemas for sniffing only: per field number 1..15, the allowed wire
  * types as a bit mask and the schema of a nested message. */
+/* clang-format off */
 enum { SC_NONE, SC_PROFILE, SC_VALUETYPE, SC_SAMPLE, SC_LABEL, SC_MAPPING, SC_LOCATION, SC_LINE,
        SC_FUNCTION, SC__COUNT };
 
@@ -203,6 +204,7 @@ static const schema schemas[SC__COUNT] = {
 };
 #undef V
 #undef L
+/* clang-format on */
 
 /* `strict`: a field the schema knows, with one of its wire types. Else any
  * well-formed field passes (a decoder skips what it does not know). */
@@ -381,7 +383,8 @@ static strand_code gunzip(const strand_alloc *a, const uint8_t *p, size_t n, out
     z.opaque = (voidpf)(uintptr_t)a;
     size_t cap = first_capacity(p, n, &too_large);
     if (too_large) {
-        st_set_error(err, STRAND_ERR_TOO_LARGE, "decompressed profile over the protobuf size cap", 0);
+        st_set_error(err, STRAND_ERR_TOO_LARGE, "decompressed profile over the protobuf size cap",
+                     0);
         return STRAND_ERR_TOO_LARGE;
     }
     o->a = a;
@@ -400,16 +403,18 @@ static strand_code gunzip(const strand_alloc *a, const uint8_t *p, size_t n, out
 
 /* ---- collecting the Profile ------------------------------------------------------ */
 
-typedef struct { uint32_t off, len; } span;
+typedef struct {
+    uint32_t off, len;
+} span;
 
 typedef struct {
     uint64_t id;
     uint64_t addr;
     uint32_t lines_off, nlines;
-    uint32_t off;         /* of the message */
+    uint32_t off; /* of the message */
     uint32_t ordinal;
-    uint32_t frames_off;  /* into pctx.loc_frames once resolved */
-    uint32_t nframes;     /* UINT32_MAX: not resolved yet */
+    uint32_t frames_off; /* into pctx.loc_frames once resolved */
+    uint32_t nframes;    /* UINT32_MAX: not resolved yet */
 } pb_loc;
 
 typedef struct {
@@ -433,22 +438,22 @@ typedef struct {
 typedef struct {
     strand_snapshot *s;
     const strand_alloc *a;
-    pb_reader r;            /* over the whole message */
+    pb_reader r; /* over the whole message */
     bool nomem;
-    st_vec strings;         /* span */
-    st_vec samples;         /* span */
-    st_vec locs;            /* pb_loc */
-    st_vec lines;           /* pb_line */
-    st_vec funcs;           /* pb_func */
+    st_vec strings;                   /* span */
+    st_vec samples;                   /* span */
+    st_vec locs;                      /* pb_loc */
+    st_vec lines;                     /* pb_line */
+    st_vec funcs;                     /* pb_func */
     int64_t sample_type, period_type; /* string index of the first type, -1 if none */
-    strand_str *str_ids;    /* per string index, interned lazily (UINT32_MAX: not yet) */
+    strand_str *str_ids;              /* per string index, interned lazily (UINT32_MAX: not yet) */
     size_t nstr_ids;
-    st_vec loc_frames;      /* uint32_t */
-    st_vec stack;           /* uint32_t: the sample being built */
-    st_vec ids;             /* uint64_t: the sample's location ids */
-    st_vec labels;          /* strand_label */
+    st_vec loc_frames; /* uint32_t */
+    st_vec stack;      /* uint32_t: the sample being built */
+    st_vec ids;        /* uint64_t: the sample's location ids */
+    st_vec labels;     /* strand_label */
     bool leak;
-    strand_str question;    /* "?" */
+    strand_str question; /* "?" */
     chan_op ops[OP__COUNT];
 } pctx;
 
@@ -589,8 +594,8 @@ static int cmp_func(const void *a, const void *b)
 }
 
 /* Sorted by (id, ordinal): the first definition of an id wins. */
-#define LOWER_BOUND(fn, type)                                                                         \
-    static type *fn(const st_vec *v, uint64_t id)                                                   \
+#define LOWER_BOUND(fn, type)                                                                      \
+    static type *fn(const st_vec *v, uint64_t id)                                                  \
     {                                                                                              \
         type *a = v->data;                                                                         \
         size_t lo = 0, hi = v->len;                                                                \
@@ -900,7 +905,8 @@ static void mark_nil_chans(pctx *c)
         if (!line)
             continue;
         int64_t start = c->ops[op].start_line;
-        bool nil = start > 0 ? line >= start && line - start < NIL_SITE_LINES : line == nil_line[op];
+        bool nil =
+            start > 0 ? line >= start && line - start < NIL_SITE_LINES : line == nil_line[op];
         if (nil)
             r[i].kind = STRAND_KIND_NIL_CHAN;
     }

@@ -10,6 +10,9 @@
 #include "internal.h"
 
 #define MAX_INDENT 256u
+#define MEMO_BITS 13
+#define MEMO_SLOTS (1u << MEMO_BITS)
+#define CREATOR_POS STRAND_MAX_FRAMES /* the memo position of "created by" */
 #define LIT(s) s, (sizeof(s) - 1)
 
 enum mode { M_TEXT, M_PANIC, M_TESTS, M_G0, M_BLOCK, M_SKIP };
@@ -33,6 +36,7 @@ typedef struct header {
 } header;
 
 typedef struct memo {
+    uint64_t key; /* previous frame id << 32 | stack position */
     strand_str func, file;
     uint32_t line, flags, frame;
 } memo;
@@ -56,8 +60,7 @@ struct st_text {
     block b;
     uint32_t *frames; /* STRAND_MAX_FRAMES */
     size_t n_frames;
-    memo *memo; /* STRAND_MAX_FRAMES */
-    memo cmemo; /* the last "created by" */
+    memo *memo;           /* MEMO_SLOTS */
     char ind[MAX_INDENT]; /* the block's indentation */
     size_t ind_n;
     bool ind_lazy; /* header had a log prefix: take the indent from the next line */
@@ -67,7 +70,7 @@ struct st_text {
     uint64_t pend_off;
     bool pend_copy; /* a FN_MAYBE line, kept in cand */
     bool pend_drop; /* the function line was cut: drop the frame */
-    char *cand; /* copy of a FN_MAYBE line */
+    char *cand;     /* copy of a FN_MAYBE line */
     size_t cand_n, cand_cap;
     char *scratch; /* unquoted label strings */
     size_t scratch_cap;
@@ -595,38 +598,55 @@ static enum fn classify(const char *p, size_t n, size_t *name_n, uint32_t *flags
     return FN_MAYBE;
 }
 
-/* "FILE:LINE[ +0xOFF][ fp=0x.. sp=0x.. pc=0x..]"; C frames end in " pc=0x.."
- * or are "pc=0x.." alone (traceback.go: traceback2, printOneCgoTraceback).
- * The line number follows the last colon: Windows paths hold "C:". Returns
- * the length of the file name. */
-static size_t file_part(st_text *t, const char *p, size_t n, uint32_t *line)
+static bool is_hexish(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || c == 'x';
+}
+
+/* The length of p without its suffix tokens " +0x1f", " fp=0x..", " sp=0x..",
+ * " pc=0x.." (or a lone "pc=0x..": cgo), scanning back over each token only. */
+static size_t strip_suffixes(const char *p, size_t n)
 {
     for (;;) {
-        const char *sp = rchr(p, n, ' ');
-        const char *tok = sp ? sp + 1 : p;
-        size_t k = n - (size_t)(tok - p);
-        if (!starts(tok, k, LIT("+0x")) && !starts(tok, k, LIT("fp=")) &&
-            !starts(tok, k, LIT("sp=")) && !starts(tok, k, LIT("pc=")))
-            break;
-        n = sp ? (size_t)(sp - p) : 0;
-        if (!sp)
-            break;
-    }
-    *line = 0;
-    const char *c = rchr(p, n, ':');
-    if (c) {
-        size_t i = (size_t)(c - p) + 1;
-        uint64_t v;
-        bool ok = read_u64(p, n, &i, &v);
-        if (i == n && i > (size_t)(c - p) + 1) {
-            if (ok && v <= UINT32_MAX)
-                *line = (uint32_t)v;
-            else
-                diag(t, "line number out of range");
-            n = (size_t)(c - p);
+        size_t i = n;
+        while (i > 0 && is_hexish(p[i - 1]))
+            i--;
+        if (i >= 2 && p[i - 1] == '+' && p[i - 2] == ' ' && starts(p + i, n - i, LIT("0x"))) {
+            n = i - 2;
+        } else if (i >= 3 && p[i - 1] == '=' && (i == 3 || p[i - 4] == ' ') &&
+                   (starts(p + i - 3, 2, LIT("fp")) || starts(p + i - 3, 2, LIT("sp")) ||
+                    starts(p + i - 3, 2, LIT("pc")))) {
+            n = i == 3 ? 0 : i - 4;
+        } else {
+            return n;
         }
     }
-    return n;
+}
+
+/* "FILE:LINE[ +0xOFF][ fp=0x.. sp=0x.. pc=0x..]"; C frames end in " pc=0x.."
+ * or are "pc=0x.." alone (traceback.go: traceback2, printOneCgoTraceback).
+ * The line number follows the last colon: Windows paths hold "C:", and any
+ * path may hold spaces. Returns the length of the file name. */
+static size_t file_part(st_text *t, const char *p, size_t n, uint32_t *line)
+{
+    n = strip_suffixes(p, n);
+    size_t d = n;
+    uint64_t v = 0, place = 1;
+    for (; d > 0 && is_digit(p[d - 1]) && n - d < 19; d--, place *= 10)
+        v += (uint64_t)(p[d - 1] - '0') * place;
+    *line = 0;
+    if (d == n || d == 0 || (p[d - 1] != ':' && !is_digit(p[d - 1])))
+        return n;
+    if (p[d - 1] == ':' && v <= UINT32_MAX) {
+        *line = (uint32_t)v;
+    } else { /* over 19 digits, or too large */
+        while (d > 0 && is_digit(p[d - 1]))
+            d--;
+        if (d == 0 || p[d - 1] != ':')
+            return n;
+        diag(t, "line number out of range");
+    }
+    return d - 1;
 }
 
 static strand_str intern_file(st_text *t, const char *p, size_t n, uint32_t *line)
@@ -634,9 +654,19 @@ static strand_str intern_file(st_text *t, const char *p, size_t n, uint32_t *lin
     return st_intern(t->s, p, file_part(t, p, n, line));
 }
 
-/* The memo: per stack position, the frame last seen there. Dumps repeat
- * stacks goroutine after goroutine, so most lines match it with one memcmp
- * instead of hashing and probing the interning tables. */
+/* The memo: the frame last seen at a stack position after a given frame (or,
+ * at the top, under a given status). Dumps repeat stacks, so most lines match
+ * it with one memcmp instead of hashing and probing the interning tables. */
+static memo *memo_at(st_text *t, uint32_t pos)
+{
+    uint32_t prev = t->n_frames ? t->frames[t->n_frames - 1] : t->b.h.status;
+    uint64_t key = (uint64_t)prev << 32 | pos;
+    memo *m = &t->memo[(key * 0x9e3779b97f4a7c15ull) >> (64 - MEMO_BITS)];
+    if (m->key != key)
+        *m = (memo){key, 0, 0, 0, 0, STRAND_NONE};
+    return m;
+}
+
 static bool same_str(st_text *t, strand_str id, const char *p, size_t n)
 {
     size_t ln;
@@ -694,34 +724,75 @@ static void push_frame(st_text *t, uint32_t id)
     t->effect = E_FRAME;
 }
 
+/* Whether p[0..n) holds '(' or ')': 0x28 and 0x29 differ in bit 0 only, so
+ * eight bytes at a time: OR in bit 0, then look for a 0x29 byte. */
+static bool has_paren(const char *p, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        v = (v | ones) ^ (ones * 0x29);
+        if ((v - ones) & ~v & highs)
+            return true;
+    }
+    for (; i < n; i++)
+        if ((p[i] | 1) == ')')
+            return true;
+    return false;
+}
+
+/* The memo's function at this position, when the line is that function
+ * followed by an argument list free of parentheses: most lines of a dump. */
+static bool memo_hit(st_text *t, const memo *mo, const char *q, size_t m, uint32_t *flags)
+{
+    size_t ln;
+    const char *name = str_of(t->s, mo->func, &ln);
+    if (!mo->func || m < ln + 2 || q[ln] != '(' || q[m - 1] != ')' || memcmp(q, name, ln) != 0 ||
+        has_paren(q + ln + 1, m - ln - 2))
+        return false;
+    *flags = equals(q + ln + 1, m - ln - 2, LIT("...")) ? STRAND_FRAME_INLINED : 0;
+    return true;
+}
+
+static void pend(st_text *t, bool copy, uint32_t flags)
+{
+    t->expect = X_FILE;
+    t->pend_off = t->off;
+    t->pend_no = t->no;
+    t->pend_copy = copy;
+    t->pend_drop = false;
+    t->pend_flags = flags;
+    t->pend_func = 0;
+}
+
 static void func_line(st_text *t, const char *p, size_t n, const char *q, size_t m)
 {
     size_t nn;
     uint32_t fl;
+    memo *mo = t->n_frames < STRAND_MAX_FRAMES ? memo_at(t, (uint32_t)t->n_frames) : NULL;
+    if (mo && memo_hit(t, mo, q, m, &fl)) {
+        pend(t, false, fl);
+        t->pend_func = mo->func;
+        return;
+    }
     enum fn c = classify(q, m, &nn, &fl);
     if (c == FN_NOT) {
         end_block(t);
         text_line(t, p, n);
-        return;
-    }
-    if (c == FN_NONGO_PC) { /* <= 1.20 printCgoTraceback: no file line */
+    } else if (c == FN_NONGO_PC) { /* <= 1.20 printCgoTraceback: no file line */
         if (!full(t))
             push_frame(t, st_frame(t->s, st_intern(t->s, q, nn), 0, 0, fl));
-        return;
-    }
-    t->expect = X_FILE;
-    t->pend_off = t->off;
-    t->pend_no = t->no;
-    t->pend_copy = c == FN_MAYBE;
-    t->pend_drop = false;
-    t->pend_flags = fl;
-    t->pend_func = 0;
-    if (t->pend_copy) {
+    } else if (c == FN_MAYBE) {
+        pend(t, true, fl);
         t->cand_n = grow(t, &t->cand, &t->cand_cap, m) ? m : 0;
         if (t->cand_n)
             memcpy(t->cand, q, m);
-    } else if (!full(t)) {
-        t->pend_func = memo_func(t, &t->memo[t->n_frames], q, nn);
+    } else {
+        pend(t, false, fl);
+        if (!full(t))
+            t->pend_func = memo_func(t, mo, q, nn);
     }
 }
 
@@ -737,7 +808,7 @@ static void file_line(st_text *t, const char *q, size_t m)
         classify(t->cand, t->cand_n, &nn, &fl);
         func = st_intern(t->s, t->cand, nn);
     }
-    push_frame(t, memo_frame(t, &t->memo[t->n_frames], func, fl, q, m));
+    push_frame(t, memo_frame(t, memo_at(t, (uint32_t)t->n_frames), func, fl, q, m));
 }
 
 /* "...N frames elided..." mid-stack (1.21+) and "...additional frames
@@ -911,7 +982,7 @@ static strand_str creator_func(st_text *t, const char *q, size_t m)
             t->b.creator_id = 0;
         }
     }
-    return memo_func(t, &t->cmemo, q, nn);
+    return memo_func(t, memo_at(t, CREATOR_POS), q, nn);
 }
 
 static void created_line(st_text *t, const char *q, size_t m)
@@ -925,7 +996,7 @@ static void created_line(st_text *t, const char *q, size_t m)
 
 static void creator_file(st_text *t, const char *q, size_t m)
 {
-    set_creator(t, memo_frame(t, &t->cmemo, t->pend_func, 0, q, m));
+    set_creator(t, memo_frame(t, memo_at(t, CREATOR_POS), t->pend_func, 0, q, m));
     t->expect = X_DONE;
 }
 
@@ -986,19 +1057,37 @@ static void tab_line(st_text *t, const char *q, size_t m)
 
 static void content_line(st_text *t, const char *p, size_t n, const char *q, size_t m)
 {
-    if (starts(q, m, LIT("[originating from goroutine "))) {
-        ancestor_line(t, q, m);
-        return;
+    bool ends_block = t->expect == X_DONE;
+    switch (q[0]) { /* most lines are function lines: test the first byte first */
+    case '[':
+        if (starts(q, m, LIT("[originating from goroutine "))) {
+            ancestor_line(t, q, m);
+            return;
+        }
+        break;
+    case ']':
+        ends_block |= m == 1;
+        break;
+    case 'g':
+        ends_block |= starts(q, m, LIT("goroutine "));
+        break;
+    case 'c':
+        if (!ends_block && starts(q, m, LIT("created by "))) {
+            created_line(t, q, m);
+            return;
+        }
+        break;
+    case '.':
+        if (!ends_block && elided_line(t, q, m))
+            return;
+        break;
     }
-    if (t->expect == X_DONE || starts(q, m, LIT("goroutine ")) || equals(q, m, LIT("]"))) {
+    if (ends_block) {
         end_block(t);
         text_line(t, p, n);
-        return;
-    }
-    if (starts(q, m, LIT("created by ")))
-        created_line(t, q, m);
-    else if (q[0] != '.' || !elided_line(t, q, m))
+    } else {
         func_line(t, p, n, q, m);
+    }
 }
 
 /* gleak: "FUNC(args) at dir/file.go:LINE" and "created by F[ in goroutine N]
@@ -1047,27 +1136,27 @@ static void block_line(st_text *t, const char *p, size_t n)
         gleak_line(t, p, n);
         return;
     }
-    size_t w = lead_ws(p, n);
-    if (t->ind_lazy && w < n && w <= MAX_INDENT) {
-        memcpy(t->ind, p, w);
-        t->ind_n = w;
+    if (t->ind_lazy && n) {
+        size_t w = lead_ws(p, n);
+        t->ind_n = w <= MAX_INDENT ? w : 0;
+        memcpy(t->ind, p, t->ind_n);
         t->ind_lazy = false;
     }
-    bool ours = n > t->ind_n && memcmp(p, t->ind, t->ind_n) == 0;
+    /* lines arrive right-trimmed: n == 0 is an empty or blank line */
+    bool ours = n > t->ind_n && (!t->ind_n || memcmp(p, t->ind, t->ind_n) == 0);
     const char *q = p + t->ind_n;
     size_t fw = ours ? file_indent(t, q, n - t->ind_n) : 0;
-    bool tab = fw > 0;
-    if (t->expect == X_FILE && !tab && !unpaired(t)) {
+    if (t->expect == X_FILE && !fw && !unpaired(t)) {
         dispatch(t, p, n);
         return;
     }
-    if (t->expect == X_CFILE && !tab)
+    if (t->expect == X_CFILE && !fw)
         creator_without_file(t);
-    if (w == n) {
+    if (n == 0) {
         end_block(t);
-    } else if (tab) {
+    } else if (fw) {
         tab_line(t, q + fw, n - t->ind_n - fw);
-    } else if (!ours || q[0] == ' ') {
+    } else if (!ours || q[0] == ' ' || q[0] == '\t') {
         end_block(t);
         text_line(t, p, n);
     } else {
@@ -1148,6 +1237,8 @@ static bool try_wrapper(st_text *t, const char *p, size_t n, size_t w)
 {
     const char *q = p + w;
     size_t m = n - w, i = q[0] == '[' ? 11 : 10;
+    if (w > MAX_INDENT)
+        return false;
     if (!starts(q, m, LIT("[Goroutine ")) && !(t->in_goleak && starts(q, m, LIT("Goroutine "))))
         return false;
     if (!ends(q, m, LIT(" on top of the stack:")))
@@ -1233,8 +1324,8 @@ static void text_line(st_text *t, const char *p, size_t n)
         t->in_goleak = false;
     } else if (ends(q, m, LIT("found unexpected goroutines:"))) {
         t->in_goleak = true; /* goleak: fmt.Errorf("found unexpected goroutines:\n%s") */
-    } else if (ends(q, m, LIT(" goroutines:")) && (find(q, m, LIT("Expected not to leak ")) ||
-                                                    find(q, m, LIT("Expected to leak ")))) {
+    } else if (ends(q, m, LIT(" goroutines:")) &&
+               (find(q, m, LIT("Expected not to leak ")) || find(q, m, LIT("Expected to leak ")))) {
         t->in_gleak = true; /* gleak: HaveLeakedMatcher.(Negated)FailureMessage */
     } else {
         t->in_gleak = false;
@@ -1322,14 +1413,13 @@ st_text *st_text_new(strand_snapshot *s)
     t->s = s;
     t->fresh = true;
     t->frames = st_malloc(&t->alloc, STRAND_MAX_FRAMES * sizeof *t->frames);
-    t->memo = st_malloc(&t->alloc, STRAND_MAX_FRAMES * sizeof *t->memo);
+    t->memo = st_malloc(&t->alloc, MEMO_SLOTS * sizeof *t->memo);
     if (!t->frames || !t->memo) {
         st_text_free(t);
         return NULL;
     }
-    for (size_t i = 0; i < STRAND_MAX_FRAMES; i++)
-        t->memo[i] = (memo){0, 0, 0, 0, STRAND_NONE};
-    t->cmemo = t->memo[0];
+    for (size_t i = 0; i < MEMO_SLOTS; i++)
+        t->memo[i] = (memo){0, 0, 0, 0, 0, STRAND_NONE};
     return t;
 }
 
@@ -1386,8 +1476,8 @@ static void finish_block(st_text *t, bool cut)
 
 static strand_code conclude(st_text *t, uint64_t end_off, strand_error *err)
 {
-    static const strand_format formats[SRC__N] = {
-        STRAND_FORMAT_TRACEBACK, STRAND_FORMAT_GOLEAK, STRAND_FORMAT_GLEAK};
+    static const strand_format formats[SRC__N] = {STRAND_FORMAT_TRACEBACK, STRAND_FORMAT_GOLEAK,
+                                                  STRAND_FORMAT_GLEAK};
     strand_snapshot *s = t->s;
     uint64_t n = t->count[SRC_TRACE] + t->count[SRC_GOLEAK] + t->count[SRC_GLEAK];
     if (s->oom) {
@@ -1439,7 +1529,7 @@ void st_text_free(st_text *t)
     if (t->pp)
         st_pptext_free(t->pp);
     st_free(&a, t->frames, STRAND_MAX_FRAMES * sizeof *t->frames);
-    st_free(&a, t->memo, STRAND_MAX_FRAMES * sizeof *t->memo);
+    st_free(&a, t->memo, MEMO_SLOTS * sizeof *t->memo);
     st_free(&a, t->cand, t->cand_cap);
     st_free(&a, t->scratch, t->scratch_cap);
     st_free(&a, t, sizeof *t);

@@ -159,20 +159,14 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 
 /* ---- pieces of a finding ---------------------------------------------------- */
 
-static void where(char *buf, size_t size, const strand_loc *l)
-{
-    if (l->file && *l->file && l->line)
-        snprintf(buf, size, "%s:%u", l->file, (unsigned)l->line);
-    else
-        snprintf(buf, size, "%s", l->file ? l->file : "");
-}
-
 /* "  LABEL FUNCTION  FILE:LINE", the file on its own line when too wide. */
 static void loc_line(tw *t, size_t indent, const char *label, const strand_loc *l, enum style s)
 {
-    char file[512];
     const char *fn = l->function && *l->function ? l->function : "?";
-    where(file, sizeof file, l);
+    const char *file = l->file ? l->file : "";
+    char line[16] = "";
+    if (*file && l->line)
+        snprintf(line, sizeof line, ":%u", (unsigned)l->line);
     pad(t, indent);
     on(t, s);
     if (*label) {
@@ -181,7 +175,7 @@ static void loc_line(tw *t, size_t indent, const char *label, const strand_loc *
     }
     puts_(t, fn);
     if (*file) {
-        size_t w = cols(file, strlen(file));
+        size_t w = cols(file, strlen(file)) + strlen(line);
         if (t->col + 2 + w > t->width) {
             newline(t);
             pad(t, indent + 4);
@@ -189,6 +183,7 @@ static void loc_line(tw *t, size_t indent, const char *label, const strand_loc *
             pad(t, 2);
         }
         puts_(t, file);
+        puts_(t, line);
     }
     off(t, s);
     newline(t);

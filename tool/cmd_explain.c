@@ -52,7 +52,7 @@ int cmd_explain(int argc, char **argv)
     rc = EXIT_CLEAN;
     if (o.n_inputs == 0) {
         for (size_t i = 0; i < n; i++)
-            printf("%-28s %-8s %s\n", all[i].id, strand_verdict_name(all[i].verdict), all[i].title);
+            printf("%-34s %-8s %s\n", all[i].id, strand_verdict_name(all[i].verdict), all[i].title);
         printf("\nRun 'strand explain CLASS' for the clue, the cause, the fix and examples.\n");
     } else {
         for (size_t i = 0; i < o.n_inputs; i++) {

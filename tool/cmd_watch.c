@@ -33,6 +33,8 @@ static const char usage[] =
     "  --duration D          stop after D\n"
     "  --once                one snapshot per target, then exit with analyze's codes\n"
     "  --window N            snapshots analysed together (12)\n"
+    "  --confirm N           analyses in a row that must flag a finding before it is\n"
+    "                        reported (2); nothing is reported before 3 snapshots\n"
     "  --db FILE             keep the history in this SQLite file (resumed on restart)\n"
     "  --retain D            drop history older than D from the database (7d)\n"
     "  --json                events on stdout, one JSON object per line\n"
@@ -58,7 +60,7 @@ static const char usage[] =
 
 /* ---- options ---------------------------------------------------------------------- */
 
-enum wopt { O_EVERY, O_DURATION, O_TIMEOUT, O_RETAIN, O_WINDOW, O_MAX_SIZE, O_KEEP_MAX, O_DB,
+enum wopt { O_EVERY, O_DURATION, O_TIMEOUT, O_RETAIN, O_WINDOW, O_CONFIRM, O_MAX_SIZE, O_KEEP_MAX, O_DB,
             O_KEEP_RAW, O_METRICS, O_CACERT, O_HEADER, O_DEBUG, O_ONCE, O_FOLLOW, O_PLAIN, O__N };
 
 static const struct {
@@ -66,7 +68,7 @@ static const struct {
     bool value;
 } wopts[O__N] = {
     {"--every", true},     {"--duration", true},   {"--timeout", true},  {"--retain", true},
-    {"--window", true},    {"--max-size", true},   {"--keep-raw-max", true}, {"--db", true},
+    {"--window", true},    {"--confirm", true},    {"--max-size", true},   {"--keep-raw-max", true}, {"--db", true},
     {"--keep-raw", true},  {"--metrics", true},    {"--cacert", true},   {"--header", true},
     {"--debug", true},     {"--once", false},      {"--follow-redirects", false},
     {"--plain", false},
@@ -83,6 +85,9 @@ static int set_number(watch_opts *o, enum wopt k, const char *v)
     case O_WINDOW:
         o->window = (size_t)strtoul(v, &end, 10);
         return *end || o->window < 2 || o->window > 1000 ? -1 : 0;
+    case O_CONFIRM:
+        o->confirm = (unsigned)strtoul(v, &end, 10);
+        return *end || o->confirm < 1 || o->confirm > 100 ? -1 : 0;
     case O_MAX_SIZE: case O_KEEP_MAX:
         if (!watch_parse_size(v, &size) || size < 1024)
             return -1;
@@ -145,6 +150,7 @@ static void defaults(watch_opts *o)
     o->timeout = 10;
     o->retain = 7 * 86400.0;
     o->window = 12;
+    o->confirm = 2;
     o->max_size = 64u << 20;
     o->keep_raw_max = 256u << 20;
     o->debug = 2;
@@ -186,8 +192,6 @@ static int check_opts(watch_opts *o)
         bad = "--every must be at least 50ms";
     else if (o->timeout < 0.1)
         bad = "--timeout must be at least 100ms";
-    else if (o->keep_raw && o->keep_raw_max < o->max_size)
-        bad = "--keep-raw-max must be at least --max-size";
     if (bad) {
         tool_error("%s", bad);
         return EXIT_USAGE;

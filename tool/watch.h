@@ -37,6 +37,7 @@ typedef struct watch_opts {
     double timeout;            /* whole-transfer timeout, seconds */
     double retain;             /* database retention, seconds */
     size_t window;             /* snapshots in the analysis window */
+    unsigned confirm;          /* analyses in a row that must flag a finding */
     uint64_t max_size;         /* bytes of one response body */
     uint64_t keep_raw_max;     /* bytes kept under --keep-raw */
     const char *db_path;
@@ -61,7 +62,9 @@ typedef struct watch_seen {
     uint64_t key;              /* watch_finding_key() */
     int64_t db_id;             /* findings.id, 0 when not stored */
     unsigned misses;           /* consecutive analyses that no longer flag it */
+    unsigned hits;             /* consecutive analyses that flag it */
     bool present;              /* flagged by the current analysis */
+    bool reported;             /* confirmed and reported (else a candidate) */
     bool lockstep_named;       /* fds-in-lockstep already said */
     char *cls, *function, *file;
     uint32_t line;
@@ -220,7 +223,7 @@ int watch_db_begin(watch_db *db);
 void watch_db_store(watch_db *db, watch_target *t, const watch_sample *smp,
                     const strand_report *r);
 int64_t watch_db_finding(watch_db *db, watch_target *t, const strand_finding *f, double wall,
-                         const char *json);
+                         const char *reason, const char *json);
 void watch_db_resolve(watch_db *db, int64_t finding_id, double wall);
 void watch_db_cursor(watch_db *db, const watch_target *t);
 int watch_db_commit(watch_db *db);
@@ -246,8 +249,9 @@ void watch_metrics_render(watch *w, wbuf *b);
 
 /* ---- watch_view.c ---- */
 void watch_view_snapshot(watch *w, watch_target *t, const watch_sample *smp);
+/* `reason`: why it is reported: "leak", "suspect", "spinning", "fd-lockstep". */
 void watch_view_finding(watch *w, watch_target *t, const strand_finding *f, double wall,
-                        const char *json);
+                        const char *reason, const char *json);
 void watch_view_resolved(watch *w, watch_target *t, const strand_finding *now,
                          const watch_seen *s, double wall, const char *why);
 void watch_view_error(watch *w, watch_target *t, const char *reason, const char *message,

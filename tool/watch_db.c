@@ -18,7 +18,7 @@
 
 #define SCHEMA_VERSION 1
 #define APPLICATION_ID 0x5354524e /* "STRN" */
-#define BUSY_TIMEOUT_MS 2000
+#define BUSY_TIMEOUT_MS 1000
 
 static const char schema_v1[] =
     "CREATE TABLE targets("
@@ -54,8 +54,9 @@ static const char schema_v1[] =
     " id INTEGER PRIMARY KEY,"
     " target INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,"
     " grp INTEGER REFERENCES groups(id) ON DELETE SET NULL,"
-    " verdict TEXT NOT NULL, class TEXT NOT NULL, count INTEGER NOT NULL,"
-    " first_reported REAL NOT NULL, resolved REAL, report TEXT NOT NULL);"
+    " verdict TEXT NOT NULL, class TEXT NOT NULL, reason TEXT NOT NULL,"
+    " count INTEGER NOT NULL, first_reported REAL NOT NULL, resolved REAL,"
+    " report TEXT NOT NULL);"
     "CREATE INDEX findings_open ON findings(target, resolved);";
 
 enum stmt {
@@ -76,8 +77,8 @@ static const char *const stmt_sql[S__N] = {
     "UPDATE groups SET class = ?, verdict = ?, last_seen = ? WHERE id = ?",
     "INSERT INTO group_counts(snapshot, grp, count, verdict, trend) VALUES(?,?,?,?,?)"
     " ON CONFLICT(snapshot, grp) DO UPDATE SET count = count + excluded.count",
-    "INSERT INTO findings(target, grp, verdict, class, count, first_reported, report)"
-    " VALUES(?,?,?,?,?,?,?)",
+    "INSERT INTO findings(target, grp, verdict, class, reason, count, first_reported, report)"
+    " VALUES(?,?,?,?,?,?,?,?)",
     "UPDATE findings SET resolved = ? WHERE id = ?",
     "UPDATE targets SET cursor_ns = ?, cursor_name = ?, pid = ? WHERE id = ?",
 };
@@ -100,6 +101,7 @@ struct watch_db {
     idmap stacks, groups;
     double retain, last_maintain, last_complaint;
     bool in_tx, tx_failed, fatal;
+    bool busy;                 /* locked at the last try: do not wait for the lock again */
     int tx_rc;
     int64_t snapshot_id;
 };
@@ -118,8 +120,8 @@ static const char *explain(int rc)
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return "the database is locked by another process (waited 2 s); is another "
-               "'strand watch' or a long transaction using it?";
+        return "the database is locked by another process; is another 'strand watch' or a "
+               "long transaction using it? (snapshots are not stored until it is free again)";
     case SQLITE_FULL:
         return "the disk is full (or the database reached its size limit)";
     case SQLITE_CORRUPT:
@@ -409,6 +411,15 @@ static bool tx_begin(watch_db *d)
     return true;
 }
 
+/* A lock held by another process would stall the watch loop once per
+ * snapshot: after one wait, further tries fail at once until one succeeds. */
+static void set_busy(watch_db *d, bool busy)
+{
+    if (busy != d->busy)
+        sqlite3_busy_timeout(d->db, busy ? 0 : BUSY_TIMEOUT_MS);
+    d->busy = busy;
+}
+
 /* Commits, or rolls back and says why (at most every 10 s). The id caches
  * may name rows of the rolled-back transaction: they are dropped. */
 static int tx_end(watch_db *d, const char *what)
@@ -417,10 +428,13 @@ static int tx_end(watch_db *d, const char *what)
     if (rc != SQLITE_OK && d->in_tx)
         exec(d, "ROLLBACK");
     d->in_tx = false;
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK) {
+        set_busy(d, false);
         return 0;
+    }
     idmap_clear(&d->stacks);
     idmap_clear(&d->groups);
+    set_busy(d, (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED);
     if (is_fatal(rc))
         d->fatal = true;
     double now = watch_mono();
@@ -601,7 +615,7 @@ void watch_db_store(watch_db *d, watch_target *t, const watch_sample *smp, const
 }
 
 int64_t watch_db_finding(watch_db *d, watch_target *t, const strand_finding *f, double wall,
-                         const char *json)
+                         const char *reason, const char *json)
 {
     if (d->tx_failed)
         return 0;
@@ -611,9 +625,10 @@ int64_t watch_db_finding(watch_db *d, watch_target *t, const strand_finding *f, 
     bind_opt(st, 2, gid ? gid : -1);
     bind_text(st, 3, strand_verdict_name(f->verdict));
     bind_text(st, 4, f->cls ? f->cls->id : "");
-    sqlite3_bind_int64(st, 5, (int64_t)f->count);
-    sqlite3_bind_double(st, 6, wall);
-    bind_text(st, 7, json ? json : "{}");
+    bind_text(st, 5, reason);
+    sqlite3_bind_int64(st, 6, (int64_t)f->count);
+    sqlite3_bind_double(st, 7, wall);
+    bind_text(st, 8, json ? json : "{}");
     int64_t id = run(d, st) == SQLITE_DONE ? sqlite3_last_insert_rowid(d->db) : 0;
     sqlite3_reset(st);
     return id;

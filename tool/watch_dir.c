@@ -86,7 +86,8 @@ static int list_new(watch_target *t, entry **out, size_t *n)
             break;
     }
     closedir(d);
-    qsort(*out, *n, sizeof **out, cmp_entry);
+    if (*n > 1)
+        qsort(*out, *n, sizeof **out, cmp_entry);
     return 0;
 }
 

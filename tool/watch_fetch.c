@@ -126,7 +126,8 @@ static void raw_scan(watch_raw *r)
     }
     if (d)
         closedir(d);
-    qsort(r->f, r->n, sizeof *r->f, cmp_name);
+    if (r->n > 1)
+        qsort(r->f, r->n, sizeof *r->f, cmp_name);
     raw_trim(r);
 }
 

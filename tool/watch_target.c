@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #define RESOLVE_AFTER 3     /* analyses in a row that no longer flag a finding */
+#define WARM_UP 3           /* snapshots in the window before anything is reported */
 #define DEFAULT_PATH "/debug/pprof/goroutine"
 
 /* ---- parsing TARGET ---------------------------------------------------------- */
@@ -161,8 +162,15 @@ void watch_seen_add(watch_target *t, uint64_t key, int64_t db_id, const char *cl
         t->seen = p;
         t->cap_seen = cap;
     }
-    t->seen[t->n_seen++] = (watch_seen){key,          db_id, 0, true, false, dup_or_null(cls),
-                                        dup_or_null(function), dup_or_null(file), line};
+    watch_seen *s = &t->seen[t->n_seen++];
+    *s = (watch_seen){0};
+    s->key = key;
+    s->db_id = db_id;
+    s->present = s->reported = true; /* from the database: reported before */
+    s->cls = dup_or_null(cls);
+    s->function = dup_or_null(function);
+    s->file = dup_or_null(file);
+    s->line = line;
 }
 
 static watch_seen *seen_find(watch_target *t, uint64_t key)
@@ -285,28 +293,34 @@ char *watch_lockstep_evidence(const watch_target *t, const strand_finding *f)
 
 /* ---- deciding what to report ------------------------------------------------------ */
 
-static bool flagged(watch *w, const watch_target *t, const strand_finding *f)
+/* Why watch reports f, or NULL: the analysis's verdict at --fail-on, a
+ * spinning loop, or (local process) a growing or stuck group whose
+ * descriptors climb with it: the signature of scenario 15, which the
+ * analysis alone cannot see. */
+static const char *flagged(watch *w, const watch_target *t, const strand_finding *f)
 {
     strand_verdict at = w->o->common.fail_never ? STRAND_VERDICT_LEAK : w->o->common.fail_on;
     if (f->verdict >= at)
-        return true;
+        return strand_verdict_name(f->verdict);
     if (f->trend == STRAND_TREND_SPINNING)
-        return true;
+        return "spinning";
     int64_t df, dg;
-    return t->pid && f->verdict >= STRAND_VERDICT_SUSPECT && lockstep(t, f, &df, &dg);
+    if (t->pid && (f->trend == STRAND_TREND_GROWING || f->trend == STRAND_TREND_STUCK) &&
+        lockstep(t, f, &df, &dg))
+        return "fd-lockstep";
+    return NULL;
 }
 
-static void report_new(watch *w, watch_target *t, const strand_finding *f, uint64_t key,
-                       double wall)
+/* Reports s's finding (confirmed): the event, the findings row. */
+static void report(watch *w, watch_target *t, watch_seen *s, const strand_finding *f,
+                   double wall, const char *why)
 {
     char *extra = watch_lockstep_evidence(t, f);
     char *json = watch_finding_json(t, f, extra);
-    int64_t id = w->db ? watch_db_finding(w->db, t, f, wall, json) : 0;
-    watch_seen_add(t, key, id, f->cls ? f->cls->id : "", f->site.function, f->site.file,
-                   f->site.line);
-    if (extra && t->n_seen && t->seen[t->n_seen - 1].key == key)
-        t->seen[t->n_seen - 1].lockstep_named = true;
-    watch_view_finding(w, t, f, wall, json);
+    s->db_id = w->db ? watch_db_finding(w->db, t, f, wall, why, json) : 0;
+    s->reported = true;
+    s->lockstep_named = extra != NULL;
+    watch_view_finding(w, t, f, wall, why, json);
     w->findings++;
     free(extra);
     free(json);
@@ -320,22 +334,31 @@ static const strand_finding *find_key(const strand_finding *f, size_t n, uint64_
     return NULL;
 }
 
+static void seen_remove(watch_target *t, size_t i)
+{
+    seen_free(&t->seen[i]);
+    memmove(&t->seen[i], &t->seen[i + 1], (t->n_seen - i - 1) * sizeof *t->seen);
+    t->n_seen--;
+}
+
+/* Unconfirmed candidates the analysis dropped are forgotten; reported
+ * findings it no longer flags for RESOLVE_AFTER analyses are resolved. */
 static void resolve_absent(watch *w, watch_target *t, const strand_finding *f, size_t n,
                            double wall)
 {
     for (size_t i = 0; i < t->n_seen;) {
         watch_seen *s = &t->seen[i];
-        if (s->present || ++s->misses < RESOLVE_AFTER) {
+        if (s->present || (s->reported && ++s->misses < RESOLVE_AFTER)) {
             i++;
             continue;
         }
-        const strand_finding *now = find_key(f, n, s->key);
-        if (w->db && s->db_id > 0)
-            watch_db_resolve(w->db, s->db_id, wall);
-        watch_view_resolved(w, t, now, s, wall, now ? "no longer flagged" : "gone");
-        seen_free(s);
-        memmove(s, s + 1, (t->n_seen - i - 1) * sizeof *s); /* keep the order */
-        t->n_seen--;
+        if (s->reported) {
+            const strand_finding *now = find_key(f, n, s->key);
+            if (w->db && s->db_id > 0)
+                watch_db_resolve(w->db, s->db_id, wall);
+            watch_view_resolved(w, t, now, s, wall, now ? "no longer flagged" : "gone");
+        }
+        seen_remove(t, i);
     }
 }
 
@@ -353,31 +376,51 @@ static void name_lockstep(watch *w, watch_target *t, watch_seen *s, const strand
     free(extra);
 }
 
+/* One flagged finding: a new candidate, a confirmation, or one already said. */
+static void flag(watch *w, watch_target *t, const strand_finding *f, const char *why,
+                 double wall)
+{
+    uint64_t key = watch_finding_key(f);
+    watch_seen *s = seen_find(t, key);
+    if (!s) {
+        watch_seen_add(t, key, 0, f->cls ? f->cls->id : "", f->site.function, f->site.file,
+                       f->site.line);
+        s = seen_find(t, key);
+        if (!s)
+            return;
+        s->reported = false;
+        s->hits = 0;
+    }
+    s->present = true;
+    s->misses = 0;
+    s->hits++;
+    unsigned confirm = w->o->once ? 1 : w->o->confirm;
+    if (!s->reported && s->hits >= confirm)
+        report(w, t, s, f, wall, why);
+    else if (s->reported)
+        name_lockstep(w, t, s, f, wall);
+}
+
 static void decide(watch *w, watch_target *t, double wall)
 {
     size_t n = 0;
     const strand_finding *f = t->report ? strand_report_findings(t->report, &n) : NULL;
+    t->lockstep = false;
+    for (size_t i = 0; i < n && t->pid; i++) {
+        int64_t df, dg;
+        t->lockstep |= f[i].n_trend && lockstep(t, &f[i], &df, &dg);
+    }
+    size_t warm = w->o->window < WARM_UP ? w->o->window : WARM_UP;
+    if (!t->report || (!w->o->once && t->n_win < warm))
+        return; /* one or two snapshots cannot tell a leak from a pool */
     for (size_t i = 0; i < t->n_seen; i++)
         t->seen[i].present = false;
-    bool lock = false;
     for (size_t i = 0; i < n; i++) {
-        int64_t df, dg;
-        lock |= t->pid && f[i].n_trend && lockstep(t, &f[i], &df, &dg);
-        if (!flagged(w, t, &f[i]))
-            continue;
-        uint64_t key = watch_finding_key(&f[i]);
-        watch_seen *s = seen_find(t, key);
-        if (s) {
-            s->present = true;
-            s->misses = 0;
-            name_lockstep(w, t, s, &f[i], wall);
-        } else {
-            report_new(w, t, &f[i], key, wall);
-        }
+        const char *why = flagged(w, t, &f[i]);
+        if (why)
+            flag(w, t, &f[i], why, wall);
     }
-    t->lockstep = lock;
-    if (t->report)
-        resolve_absent(w, t, f, n, wall);
+    resolve_absent(w, t, f, n, wall);
 }
 
 /* ---- intake ------------------------------------------------------------------------ */
@@ -419,7 +462,7 @@ void watch_ingest(watch *w, watch_target *t, strand_snapshot *s, double wall, in
     }
     watch_view_snapshot(w, t, cur);
     size_t before = t->n_seen;
-    decide(w, t, wall);
+    decide(w, t, wall); /* may report findings: their rows join the transaction */
     if (db && t->kind == WATCH_DIR)
         watch_db_cursor(w->db, t);
     if (db && watch_db_commit(w->db)) {

@@ -266,11 +266,16 @@ static void text_trend(wbuf *b, const watch *w, const strand_finding *f)
     wb_puts(b, "\n");
 }
 
-static void text_finding(wbuf *b, watch *w, const watch_target *t, const strand_finding *f,
-                         const char *extra)
+static const char *headline(const char *reason)
 {
-    const char *v = f->verdict == STRAND_VERDICT_LEAK ? "LEAK" :
-                    f->verdict == STRAND_VERDICT_SUSPECT ? "SUSPECT" : "NOTE";
+    return !strcmp(reason, "leak") ? "LEAK" : !strcmp(reason, "suspect") ? "SUSPECT" :
+           !strcmp(reason, "spinning") ? "SPINNING" : "FD LEAK";
+}
+
+static void text_finding(wbuf *b, watch *w, const watch_target *t, const strand_finding *f,
+                         const char *reason, const char *extra)
+{
+    const char *v = headline(reason);
     const char *color = f->verdict == STRAND_VERDICT_LEAK ? "\x1b[1;31m" : "\x1b[1;33m";
     wb_printf(b, "%s%s%s  %s: %s, %llu goroutine%s  %s%s%s\n", sgr(w, color), v, sgr(w, "\x1b[0m"),
               f->cls ? f->cls->id : "", f->cls ? f->cls->title : "",
@@ -307,12 +312,12 @@ static void resources_json(wbuf *b, const watch_target *t)
 }
 
 void watch_view_finding(watch *w, watch_target *t, const strand_finding *f, double wall,
-                        const char *json)
+                        const char *reason, const char *json)
 {
     wbuf b = {0};
     if (w->o->common.json) {
         event_head(&b, "finding", t, wall);
-        wb_puts(&b, ",\"finding\":");
+        wb_printf(&b, ",\"reason\":\"%s\",\"finding\":", reason);
         wb_puts(&b, json ? json : "null");
         resources_json(&b, t);
         wb_puts(&b, "}\n");
@@ -321,7 +326,7 @@ void watch_view_finding(watch *w, watch_target *t, const strand_finding *f, doub
         erase_live(w);
         log_prefix(&b, wall, "finding", t);
         wb_puts(&b, "\n");
-        text_finding(&b, w, t, f, extra);
+        text_finding(&b, w, t, f, reason, extra);
         free(extra);
     }
     emit(w, &b);

@@ -124,8 +124,6 @@ func (g *generator) launch(n int, mk task.MakeT) {
 
 func run(o *options) error {
 	g := &generator{o: o, start: time.Now(), rng: rand.New(rand.NewSource(o.seed ^ 0x5eed))}
-	g.extra = runtime.NumGoroutine() - 1
-	g.parkers, g.released = task.Parked(), task.Exited() // nonzero in a test's second run
 	// Nothing much becomes garbage, and each collection would scan every
 	// goroutine stack: collect only when asked to.
 	debug.SetGCPercent(-1)
@@ -139,6 +137,8 @@ func run(o *options) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	g.extra = runtime.NumGoroutine() - 1                 // a test's, the profiler's
+	g.parkers, g.released = task.Parked(), task.Exited() // nonzero in a test's second run
 	g.cat = newCatalog(g)
 	specs, err := makePlan(o.planConfig, g.cat)
 	if err != nil {

@@ -733,6 +733,76 @@ static void test_busy_loop_and_slow_exit(void **state)
     strand_snapshot_free(s);
 }
 
+/* ---- the waiting line, read through the source hook -------------------------------- */
+
+static const char *const src_main[] = {
+    "package main",                              /* 1 */
+    "func (c *Cache) refresh() {",               /* 2 */
+    "\tt := time.NewTicker(time.Minute)",        /* 3 */
+    "\tfor range t.C {",                          /* 4 */
+    "\t\tc.reload()",                             /* 5 */
+    "\t}",                                        /* 6 */
+    "}",                                          /* 7 */
+    "func (s *Sub) loop() {",                     /* 8 */
+    "\tfor {",                                    /* 9 */
+    "\t\tmsg := <-s.ch // no stop case",          /* 10 */
+    "\t\tuse(msg)",                               /* 11 */
+    "\t}",                                        /* 12 */
+    "}",                                          /* 13 */
+    "func work(done chan bool) {",                /* 14 */
+    "\tdone <- true",                             /* 15 */
+    "}",                                          /* 16 */
+    "func handle(c net.Conn) {",                  /* 17 */
+    "\tc.SetReadDeadline(time.Now().Add(time.Minute))", /* 18 */
+    "\tn, err := c.Read(buf)",                    /* 19 */
+    "}",                                          /* 20 */
+};
+
+static int source_calls;
+
+static const char *source_line(void *ctx, const char *file, uint32_t line)
+{
+    (void)ctx;
+    source_calls++;
+    if (strcmp(file, "/src/main.go") != 0 || line == 0 || line > NF(src_main))
+        return NULL;
+    return src_main[line - 1];
+}
+
+static void test_source_hook(void **state)
+{
+    (void)state;
+    strand_snapshot *s = tb_new(STRAND_FORMAT_PPROF_TEXT, "src");
+    static const tf ticker[] = {{"main.(*Cache).refresh", "/src/main.go", 4}};
+    static const tf loop[] = {{"main.(*Sub).loop", "/src/main.go", 10}};
+    static const tf work[] = {{"main.work", "/src/main.go", 15}};
+    static const tf rd[] = {{"internal/poll.runtime_pollWait", "/go/src/runtime/netpoll.go", 305},
+                            {"net.(*conn).Read", "/go/src/net/net.go", 183},
+                            {"main.handle", "/src/main.go", 19}};
+    tb_rec(s, 250, STRAND_KIND_CHAN, ticker, 1);
+    tb_rec(s, 40, STRAND_KIND_CHAN, loop, 1);
+    tb_rec(s, 1, STRAND_KIND_CHAN, work, 1); /* debug=1: direction unknown */
+    tb_rec(s, 3, STRAND_KIND_IO, rd, NF(rd));
+    strand_analyze_options o = {0};
+    o.source_line = source_line;
+    source_calls = 0;
+    strand_report *r = analyze1(s, &o);
+    assert_true(source_calls > 0);
+    assert_string_equal(at(r, "main.(*Cache).refresh")->cls->id, "ticker-never-stopped");
+    assert_true(has_evidence(at(r, "main.(*Cache).refresh"), "`for range t.C {`"));
+    assert_string_equal(at(r, "main.(*Sub).loop")->cls->id, "chan-receive-no-cancel");
+    /* a send: suspect only, the live readers below might still receive */
+    expect(r, "main.work", "chan-send", STRAND_VERDICT_SUSPECT, 1);
+    expect(r, "main.handle", "waiting", STRAND_VERDICT_OK, 3);
+    strand_report_free(r);
+    /* without the hook: direction unknown, no ticker */
+    r = analyze1(s, NULL);
+    assert_string_equal(at(r, "main.(*Cache).refresh")->cls->id, "chan-receive-never-closed");
+    assert_string_equal(at(r, "main.handle")->cls->id, "net-read-no-deadline");
+    strand_report_free(r);
+    strand_snapshot_free(s);
+}
+
 /* ---- test reports and the runtime's own verdict ----------------------------------- */
 
 static const char goleak_report[] =
@@ -876,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_nil_chan_and_select_no_cases),
         cmocka_unit_test(test_proto_records_recv_forms),
         cmocka_unit_test(test_busy_loop_and_slow_exit),
+        cmocka_unit_test(test_source_hook),
         cmocka_unit_test(test_goleak_report_dedupes),
         cmocka_unit_test(test_runtime_leaked_flag),
         cmocka_unit_test(test_alloc_failures),

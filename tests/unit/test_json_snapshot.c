@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "json_check.h"
 #include "jsonw.h"
 
 typedef struct mem {
@@ -164,6 +165,7 @@ static void test_traceback(void **state)
     strand_error err = {0};
     assert_int_equal(strand_snapshot_write_json(s, &sink, &err), STRAND_OK);
     assert_string_equal(m.data, traceback_json);
+    assert_true(json_valid(m.data, m.len));
     assert_int_equal(m.calls, 1);
     free(m.data);
     strand_snapshot_free(s);
@@ -195,6 +197,7 @@ static void test_profile(void **state)
     mem m = {0};
     strand_sink sink = {mem_write, &m};
     assert_int_equal(strand_snapshot_write_json(s, &sink, NULL), STRAND_OK);
+    assert_true(json_valid(m.data, m.len));
     assert_non_null(strstr(m.data, "\"total\": 750,\n"));
     assert_non_null(strstr(m.data, "\"format\": \"pprof-proto\",\n"));
     assert_non_null(strstr(m.data, "\"profile_type\": \"goroutineleak\",\n"));
@@ -294,6 +297,7 @@ static void test_many_streams(void **state)
     strand_sink sink = {mem_write, &m};
     assert_int_equal(strand_snapshot_write_json(s, &sink, NULL), STRAND_OK);
     assert_true(m.len > 20000 * 300);
+    assert_true(json_valid(m.data, m.len));
     assert_true(m.calls >= (int)(m.len / ST_OUT_BUF)); /* written in 64 KiB pieces */
     assert_true(m.calls <= (int)(m.len / ST_OUT_BUF) + 1);
     assert_non_null(strstr(m.data, "\"id\": 20000,"));

@@ -479,6 +479,32 @@ static void test_out_helpers(void **state)
     free(m.data);
 }
 
+/* Position tracking and raw values: what the frame cache in
+ * json_snapshot.c relies on. */
+static void test_since_and_raw(void **state)
+{
+    (void)state;
+    fixture *f = fx_new(0);
+    st_jw_arr(&f->w);
+    st_jw_int(&f->w, 1);
+    uint64_t pos = st_out_pos(&f->w.out);
+    st_jw_str(&f->w, "ab");
+    size_t n = 0;
+    const char *p = st_out_since(&f->w.out, pos, &n);
+    assert_non_null(p);
+    assert_int_equal(n, 5);
+    assert_memory_equal(p, ",\"ab\"", 5);
+    st_jw_raw(&f->w, "{\"x\":1}", 7);
+    for (int i = 0; i < 40000; i++) /* past a flush */
+        st_jw_int(&f->w, 7);
+    assert_null(st_out_since(&f->w.out, pos, &n));
+    assert_true(st_out_pos(&f->w.out) == 1 + 1 + 5 + 8 + 2 * 40000);
+    st_jw_arr_end(&f->w);
+    const char *s = fx_done(f, STRAND_OK);
+    assert_memory_equal(s, "[1,\"ab\",{\"x\":1},7,", 18);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_write_error_midway),
         cmocka_unit_test(test_write_error_big),
         cmocka_unit_test(test_out_helpers),
+        cmocka_unit_test(test_since_and_raw),
     };
     return cmocka_run_group_tests_name("jsonw", tests, NULL, NULL);
 }

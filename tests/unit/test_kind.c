@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <string.h>
@@ -168,13 +169,16 @@ static const frames_case frame_cases[] = {
     {"runtime.gopark|runtime.semacquire1|internal/sync.runtime_SemacquireMutex|"
      "internal/sync.(*Mutex).lockSlow|internal/sync.(*Mutex).Lock|sync.(*Mutex).Lock|main.f",
      STRAND_KIND_MUTEX}, /* 1.24+ */
-    {"runtime.gopark|runtime.semacquire1|sync.runtime_SemacquireRWMutexR|sync.(*RWMutex).RLock|main.f",
+    {"runtime.gopark|runtime.semacquire1|sync.runtime_SemacquireRWMutexR|sync.(*RWMutex).RLock|"
+     "main.f",
      STRAND_KIND_RWMUTEX},
-    {"runtime.gopark|runtime.semacquire1|sync.runtime_SemacquireRWMutex|sync.(*RWMutex).Lock|main.f",
+    {"runtime.gopark|runtime.semacquire1|sync.runtime_SemacquireRWMutex|sync.(*RWMutex).Lock|main."
+     "f",
      STRAND_KIND_RWMUTEX},
     {"runtime.gopark|runtime.semacquire1|sync.runtime_Semacquire|sync.(*WaitGroup).Wait|main.f",
      STRAND_KIND_WAITGROUP},
-    {"runtime.gopark|runtime.semacquire1|sync.runtime_SemacquireWaitGroup|sync.(*WaitGroup).Wait|main.f",
+    {"runtime.gopark|runtime.semacquire1|sync.runtime_SemacquireWaitGroup|sync.(*WaitGroup).Wait|"
+     "main.f",
      STRAND_KIND_WAITGROUP},
     {"runtime.gopark|runtime.goparkunlock|sync.runtime_notifyListWait|sync.(*Cond).Wait|main.f",
      STRAND_KIND_COND},
@@ -273,16 +277,19 @@ static const refine_case refine_cases[] = {
     {STRAND_KIND_MUTEX, "sync.runtime_SemacquireMutex|sync.(*RWMutex).RLock|main.f",
      STRAND_KIND_RWMUTEX},
     {STRAND_KIND_MUTEX,
-     "sync.runtime_SemacquireMutex|sync.(*Mutex).lockSlow|sync.(*Mutex).Lock|sync.(*RWMutex).Lock|main.f",
+     "sync.runtime_SemacquireMutex|sync.(*Mutex).lockSlow|sync.(*Mutex).Lock|sync.(*RWMutex).Lock|"
+     "main.f",
      STRAND_KIND_RWMUTEX},
-    {STRAND_KIND_MUTEX, "sync.runtime_SemacquireMutex|sync.(*Mutex).Lock|main.f", STRAND_KIND_MUTEX},
+    {STRAND_KIND_MUTEX, "sync.runtime_SemacquireMutex|sync.(*Mutex).Lock|main.f",
+     STRAND_KIND_MUTEX},
     {STRAND_KIND_MUTEX, "main.f", STRAND_KIND_MUTEX},
     {STRAND_KIND_MUTEX, "internal/poll.runtime_pollWait|main.f", STRAND_KIND_MUTEX},
     {STRAND_KIND_UNKNOWN, "time.Sleep|main.f", STRAND_KIND_SLEEP},
     {STRAND_KIND_OTHER, "internal/poll.runtime_pollWait|main.f", STRAND_KIND_IO},
     {STRAND_KIND_OTHER, "main.f", STRAND_KIND_OTHER},
     {STRAND_KIND_UNKNOWN, "main.f", STRAND_KIND_UNKNOWN},
-    {STRAND_KIND_CHAN_SEND, "sync.runtime_Semacquire|sync.(*WaitGroup).Wait", STRAND_KIND_CHAN_SEND},
+    {STRAND_KIND_CHAN_SEND, "sync.runtime_Semacquire|sync.(*WaitGroup).Wait",
+     STRAND_KIND_CHAN_SEND},
     {STRAND_KIND_RWMUTEX, "sync.runtime_Semacquire|sync.(*WaitGroup).Wait", STRAND_KIND_RWMUTEX},
     {STRAND_KIND_IO, "time.Sleep", STRAND_KIND_IO},
 };
@@ -311,10 +318,8 @@ static void test_refine(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_status_table),
-        cmocka_unit_test(test_status_slice_not_terminated),
-        cmocka_unit_test(test_frames_table),
-        cmocka_unit_test(test_frames_out_of_range_ids),
+        cmocka_unit_test(test_status_table), cmocka_unit_test(test_status_slice_not_terminated),
+        cmocka_unit_test(test_frames_table), cmocka_unit_test(test_frames_out_of_range_ids),
         cmocka_unit_test(test_refine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

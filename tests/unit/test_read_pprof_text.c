@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <dirent.h>
@@ -140,10 +141,13 @@ static const char basic[] =
     "#\t0x6629c7\tmain.sendBlock+0x27\t/home/dev/zoo/main.go:18\n"
     "\n"
     "2 @ 0x43ae36 0x433957 0x4626e9 0x4ab3b2 0x4aca54 0x4aca41 0x467d41\n"
-    "# labels: {\"a b\":\"x\\\"y\", \"line\":\"1\\n2\", \"u\":\"\\u00e9\\x41\\U0001F600\\t\", \"z\":\"\"}\n"
+    "# labels: {\"a b\":\"x\\\"y\", \"line\":\"1\\n2\", \"u\":\"\\u00e9\\x41\\U0001F600\\t\", "
+    "\"z\":\"\"}\n"
     "#\t0x4626e8\tinternal/poll.runtime_pollWait+0x88\t\t$GOROOT/src/runtime/netpoll.go:305\n"
-    "#\t0x4ab3b1\tinternal/poll.(*pollDesc).wait+0x31\t\t$GOROOT/src/internal/poll/fd_poll_runtime.go:84\n"
-    "#\t0x4aca53\tinternal/poll.(*pollDesc).waitRead+0x233\t$GOROOT/src/internal/poll/fd_poll_runtime.go:89\n"
+    "#\t0x4ab3b1\tinternal/poll.(*pollDesc).wait+0x31\t\t$GOROOT/src/internal/poll/"
+    "fd_poll_runtime.go:84\n"
+    "#\t0x4aca53\tinternal/poll.(*pollDesc).waitRead+0x233\t$GOROOT/src/internal/poll/"
+    "fd_poll_runtime.go:89\n"
     "#\t0x4aca40\tinternal/poll.(*FD).Accept+0x220\t\tC:/go/src/internal/poll/fd_unix.go:614\n"
     "\n"
     "1 @ 0x43ae36 0x4b655d 0x467d41\r\n"
@@ -191,7 +195,8 @@ static void test_basic(void **state)
     assert_string_equal(str(s, l[1].key), "line");
     assert_string_equal(str(s, l[1].value), "1\n2");
     assert_string_equal(str(s, l[2].key), "u");
-    assert_string_equal(str(s, l[2].value), "\xc3\xa9" "A\xf0\x9f\x98\x80\t");
+    assert_string_equal(str(s, l[2].value), "\xc3\xa9"
+                                            "A\xf0\x9f\x98\x80\t");
     assert_string_equal(str(s, l[3].key), "z");
     assert_int_equal(l[3].value, 0);
 
@@ -227,11 +232,12 @@ static void test_ends_at_other_text(void **state)
                                "1 @ 0x1 0x2\n"
                                "#\t0x0\tmain.f+0x0\t/a.go:1\n"
                                "goroutine 1 [running]:\n"
-                               "main.main()\n";
+                               "main.main()\n"
+                               "# a comment\n";
     strand_snapshot *s = st_snapshot_new(NULL, NULL);
     st_pptext *pp = st_pptext_new(s);
     uint32_t first = 0;
-    assert_int_equal(feed(pp, text, sizeof text - 1, &first), 2);
+    assert_int_equal(feed(pp, text, sizeof text - 1, &first), 3);
     assert_int_equal(first, 4);
     /* the refusing line flushed the pending record */
     assert_int_equal(s->records.len, 1);
@@ -284,35 +290,34 @@ static void test_format_left_alone(void **state)
 
 /* ---- malformed input ------------------------------------------------------------ */
 
-static const char malformed[] =
-    "goroutine profile: total 10\n"                        /* 1 */
-    "1 @ 0x1 0xZZ\n"                                       /* 2: bad PC */
-    "#\t0x1\tmain.f+0x1\t/a.go:1\n"                        /* 3 */
-    "\n"                                                   /* 4 */
-    "99999999999999999999 @ 0x1\n"                         /* 5: count overflow */
-    "#\t0x1\tmain.f+0x1\t/a.go:1\n"                        /* 6 */
-    "\n"                                                   /* 7 */
-    "2 @ 0x10 0x20\n"                                      /* 8 */
-    "#\t0x10\tmain.g+0x1\t\t/a.go:2\n"                      /* 9 */
-    "#\tzzz\tmain.h\t/a.go:3\n"                            /* 10: bad frame PC */
-    "\n"                                                   /* 11 */
-    "1 @ 0x10 0x20\n"                                      /* 12 */
-    "#\t0x10\tmain.g+0x1\t/a.go\n"                         /* 13: no :LINE */
-    "\n"                                                   /* 14 */
-    "1 @ 0x10 0x20\n"                                      /* 15 */
-    "#garbage\n"                                           /* 16 */
-    "\n"                                                   /* 17 */
-    "1 @ 0x10 0x20\n"                                      /* 18 */
-    "#\t0x10\tmain.g+0x1\n"                                /* 19: two fields */
-    "\n"                                                   /* 20 */
-    "3 @ 0x10 0x20\n"                                      /* 21: kept */
-    "# labels: {\"a\":\"b\"\n"                             /* 22: bad labels */
-    "#\t0x10\tmain.k+0x1\t/a.go:9\n"                       /* 23 */
-    "\n"                                                   /* 24 */
-    "#\t0x10\tmain.x+0x1\t/a.go:1\n"                       /* 25: stray */
-    "# labels: {\"a\":\"b\"}\n"                            /* 26: stray */
-    "1 @ 0x10 0x20 junk\n"                                 /* 27: bad PC */
-    "1 @ 0x10 0x12345678901234567\n";                      /* 28: PC too long */
+static const char malformed[] = "goroutine profile: total 10\n"    /* 1 */
+                                "1 @ 0x1 0xZZ\n"                   /* 2: bad PC */
+                                "#\t0x1\tmain.f+0x1\t/a.go:1\n"    /* 3 */
+                                "\n"                               /* 4 */
+                                "99999999999999999999 @ 0x1\n"     /* 5: count overflow */
+                                "#\t0x1\tmain.f+0x1\t/a.go:1\n"    /* 6 */
+                                "\n"                               /* 7 */
+                                "2 @ 0x10 0x20\n"                  /* 8 */
+                                "#\t0x10\tmain.g+0x1\t\t/a.go:2\n" /* 9 */
+                                "#\tzzz\tmain.h\t/a.go:3\n"        /* 10: bad frame PC */
+                                "\n"                               /* 11 */
+                                "1 @ 0x10 0x20\n"                  /* 12 */
+                                "#\t0x10\tmain.g+0x1\t/a.go\n"     /* 13: no :LINE */
+                                "\n"                               /* 14 */
+                                "1 @ 0x10 0x20\n"                  /* 15 */
+                                "#garbage\n"                       /* 16 */
+                                "\n"                               /* 17 */
+                                "1 @ 0x10 0x20\n"                  /* 18 */
+                                "#\t0x10\tmain.g+0x1\n"            /* 19: two fields */
+                                "\n"                               /* 20 */
+                                "3 @ 0x10 0x20\n"                  /* 21: kept */
+                                "# labels: {\"a\":\"b\"\n"         /* 22: bad labels */
+                                "#\t0x10\tmain.k+0x1\t/a.go:9\n"   /* 23 */
+                                "\n"                               /* 24 */
+                                "#\t0x10\tmain.x+0x1\t/a.go:1\n"   /* 25: stray */
+                                "# labels: {\"a\":\"b\"}\n"        /* 26: stray */
+                                "1 @ 0x10 0x20 junk\n"             /* 27: bad PC */
+                                "1 @ 0x10 0x12345678901234567\n";  /* 28: PC too long */
 
 static void test_malformed(void **state)
 {
@@ -346,25 +351,29 @@ static void test_bad_labels_forms(void **state)
 {
     (void)state;
     static const char *bad[] = {
-        "{\"a\":\"b\" \"c\":\"d\"}", "{\"a\"\"b\"}",  "{\"a\":b}",       "{\"a\":\"\\q\"}",
-        "{\"a\":\"\\x4\"}",          "{\"a\":\"b\",}", "\"a\":\"b\"",      "{",
+        "{\"a\":\"b\" \"c\":\"d\"}", "{\"a\"\"b\"}",   "{\"a\":b}",         "{\"a\":\"\\q\"}",
+        "{\"a\":\"\\x4\"}",          "{\"a\":\"b\",}", "\"a\":\"b\"",       "{",
         "{\"a\":\"b\"} trailing",    "{\"a\":\"b",     "{\"a\":\"\\u12\"}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char text[256];
-        snprintf(text, sizeof text, "1 @ 0x1 0x2\n# labels: %s\n#\t0x1\tmain.f+0x1\t/a.go:1\n", bad[i]);
+        snprintf(text, sizeof text, "1 @ 0x1 0x2\n# labels: %s\n#\t0x1\tmain.f+0x1\t/a.go:1\n",
+                 bad[i]);
         strand_snapshot *s = parse(text);
         size_t n;
         const strand_record *r = strand_snapshot_records(s, &n);
         assert_int_equal(n, 1);
-        if (r[0].labels != STRAND_NONE || count_diags(s, "malformed labels line; labels dropped") != 1)
+        if (r[0].labels != STRAND_NONE ||
+            count_diags(s, "malformed labels line; labels dropped") != 1)
             fail_msg("labels accepted: %s", bad[i]);
         strand_snapshot_free(s);
     }
-    strand_snapshot *s = parse("1 @ 0x1\n# labels: {\"o\":\"\\101\\x42\"}\n#\t0x1\tmain.f+0x1\t/a.go:1\n"
-                               "# labels: {\"a\":\"b\"}\n");
+    strand_snapshot *s =
+        parse("1 @ 0x1\n# labels: {\"o\":\"\\101\\x42\"}\n#\t0x1\tmain.f+0x1\t/a.go:1\n"
+              "# labels: {\"a\":\"b\"}\n");
     size_t nl;
-    const strand_label *l = strand_labels_get(s, s->records.len ? ((strand_record *)s->records.data)->labels : STRAND_NONE, &nl);
+    const strand_label *l = strand_labels_get(
+        s, s->records.len ? ((strand_record *)s->records.data)->labels : STRAND_NONE, &nl);
     assert_int_equal(nl, 1);
     assert_string_equal(str(s, l[0].value), "AB");
     assert_int_equal(count_diags(s, "labels line out of place; ignored"), 1); /* after frames */
@@ -374,7 +383,8 @@ static void test_bad_labels_forms(void **state)
 static void test_total_checks(void **state)
 {
     (void)state;
-    strand_snapshot *s = parse("goroutine profile: total 1\n2 @ 0x1 0x2\n#\t0x1\tmain.f+0x1\t/a.go:1\n");
+    strand_snapshot *s =
+        parse("goroutine profile: total 1\n2 @ 0x1 0x2\n#\t0x1\tmain.f+0x1\t/a.go:1\n");
     assert_int_equal(count_diags(s, "record counts add up to more than the profile's total"), 1);
     assert_int_equal(strand_snapshot_total(s), 1);
     strand_snapshot_free(s);
@@ -440,7 +450,8 @@ static const char zoo_like[] =
     "1 @ 0x6646af 0x467d41\n"
     "#\t0x6646ae\tmain.atPrologue+0xe\t/src/misc.go:66\n\n"
     "1 @ 0x430436 0x462245 0x664151 0x43aa72 0x467d41\n"
-    "#\t0x462244\truntime/pprof.runtime_goroutineProfileWithLabels+0x24\t/go/src/runtime/mprof.go:846\n"
+    "#\t0x462244\truntime/pprof.runtime_goroutineProfileWithLabels+0x24\t/go/src/runtime/"
+    "mprof.go:846\n"
     "#\t0x664150\tmain.main+0x70\t/src/main.go:87\n"
     "#\t0x43aa71\truntime.main+0x211\t/go/src/runtime/proc.go:250\n\n"
     "1 @ 0x43ae36 0x407e9b 0x407998 0x664f93 0x664faa 0x664faa\n"
@@ -545,8 +556,9 @@ static void test_two_profiles(void **state)
 {
     (void)state;
     char text[4096];
-    snprintf(text, sizeof text, "%s\ngoroutine profile: total 2\n"
-                                "2 @ 0x1000 0x2000 0x1500 0x9000 0xf000\n#\t0x8fff\tmain.c+0x1\t/a.go:1\n",
+    snprintf(text, sizeof text,
+             "%s\ngoroutine profile: total 2\n"
+             "2 @ 0x1000 0x2000 0x1500 0x9000 0xf000\n#\t0x8fff\tmain.c+0x1\t/a.go:1\n",
              zoo_like);
     strand_snapshot *s = parse(text);
     assert_int_equal(strand_snapshot_total(s), 22);
@@ -600,7 +612,8 @@ static void check_zoo(const strand_snapshot *s)
     const strand_record *r = strand_snapshot_records(s, &n);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < sizeof zoo_truth / sizeof *zoo_truth; k++)
-            if (strcmp(top_func(s, &r[i]), zoo_truth[k].func) == 0 && r[i].kind != zoo_truth[k].kind)
+            if (strcmp(top_func(s, &r[i]), zoo_truth[k].func) == 0 &&
+                r[i].kind != zoo_truth[k].kind)
                 fail_msg("zoo %s: %s, want %s", zoo_truth[k].func, strand_kind_name(r[i].kind),
                          strand_kind_name(zoo_truth[k].kind));
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <dirent.h>
@@ -48,7 +49,10 @@ static void w_varint(pbw *w, uint64_t v)
     w_bytes(w, b, n);
 }
 
-static void w_tag(pbw *w, uint32_t field, uint32_t wt) { w_varint(w, (uint64_t)field << 3 | wt); }
+static void w_tag(pbw *w, uint32_t field, uint32_t wt)
+{
+    w_varint(w, (uint64_t)field << 3 | wt);
+}
 
 static void w_int(pbw *w, uint32_t field, uint64_t v)
 {
@@ -63,7 +67,10 @@ static void w_len(pbw *w, uint32_t field, const void *d, size_t n)
     w_bytes(w, d, n);
 }
 
-static void w_str(pbw *w, uint32_t field, const char *s) { w_len(w, field, s, strlen(s)); }
+static void w_str(pbw *w, uint32_t field, const char *s)
+{
+    w_len(w, field, s, strlen(s));
+}
 
 /* Appends `m` as field `field` and empties it. */
 static void w_msg(pbw *w, uint32_t field, pbw *m)
@@ -106,14 +113,29 @@ enum { L_RUNTIME, L_GOOGLE, L_STRINGS_FIRST };
 typedef struct {
     int layout;
     bool packed;
-    bool unknown;   /* unknown fields of every wire type, at every level */
+    bool unknown;     /* unknown fields of every wire type, at every level */
     const char *type; /* sample type, "goroutine" by default */
 } popts;
 
 static const char *const strings[] = {
-    "", "goroutine", "count", "runtime.gopark", "/go/src/runtime/proc.go", "runtime.chansend",
-    "/go/src/runtime/chan.go", "runtime.chansend1", "main.send", "/src/main.go", "main.inlined",
-    "job", "x", "n", "runtime.selectgo", "/go/src/runtime/select.go", "main.sel", "bin",
+    "",
+    "goroutine",
+    "count",
+    "runtime.gopark",
+    "/go/src/runtime/proc.go",
+    "runtime.chansend",
+    "/go/src/runtime/chan.go",
+    "runtime.chansend1",
+    "main.send",
+    "/src/main.go",
+    "main.inlined",
+    "job",
+    "x",
+    "n",
+    "runtime.selectgo",
+    "/go/src/runtime/select.go",
+    "main.sel",
+    "bin",
 };
 enum { N_STRINGS = sizeof strings / sizeof *strings };
 
@@ -300,7 +322,8 @@ static pbw gzip_of(const uint8_t *p, size_t n, int level)
     pbw out = {0};
     z_stream z;
     memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+                     Z_OK);
     out.cap = deflateBound(&z, n) + 64;
     out.p = malloc(out.cap);
     assert_non_null(out.p);
@@ -316,7 +339,10 @@ static pbw gzip_of(const uint8_t *p, size_t n, int level)
 
 /* ---- checking ----------------------------------------------------------------------- */
 
-static const char *str(const strand_snapshot *s, strand_str id) { return strand_str_get(s, id, NULL); }
+static const char *str(const strand_snapshot *s, strand_str id)
+{
+    return strand_str_get(s, id, NULL);
+}
 
 static const strand_frame *frame_of(const strand_snapshot *s, const strand_record *r, size_t i)
 {
@@ -656,6 +682,7 @@ typedef struct {
     uint64_t offset;
 } bad_case;
 
+/* clang-format off */
 #define B(...) (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__})
 
 static const bad_case bad_cases[] = {
@@ -682,6 +709,7 @@ static const bad_case bad_cases[] = {
     {"group in a location", B(0x22, 0x02, 0x08, 0x01, 0x22, 0x01, 0x0b),
      "protobuf groups are not supported", 6},
 };
+/* clang-format on */
 
 static void test_malformed(void **state)
 {
@@ -690,7 +718,8 @@ static void test_malformed(void **state)
         const bad_case *b = &bad_cases[i];
         strand_error err;
         strand_code c = parse_err(b->bytes, b->len, &err);
-        if (c != STRAND_ERR_PROTO || strcmp(err.message, b->message) != 0 || err.offset != b->offset)
+        if (c != STRAND_ERR_PROTO || strcmp(err.message, b->message) != 0 ||
+            err.offset != b->offset)
             fail_msg("%s: code %d \"%s\" at %llu", b->name, c, err.message ? err.message : "",
                      (unsigned long long)err.offset);
     }
@@ -822,7 +851,8 @@ static void test_plain_too_large(void **state)
     strand_snapshot *s = st_snapshot_new(NULL, NULL);
     strand_error err;
     static const uint8_t b[1] = {0};
-    assert_int_equal(st_proto_parse(s, b, (size_t)STRAND_MAX_PROTO + 1, &err), STRAND_ERR_TOO_LARGE);
+    assert_int_equal(st_proto_parse(s, b, (size_t)STRAND_MAX_PROTO + 1, &err),
+                     STRAND_ERR_TOO_LARGE);
     assert_int_equal(st_proto_parse(s, NULL, 1, &err), STRAND_ERR_ARG);
     strand_snapshot_free(s);
 }
@@ -941,7 +971,8 @@ static void check_zoo(const strand_snapshot *s)
     const strand_record *r = strand_snapshot_records(s, &n);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < sizeof zoo_truth / sizeof *zoo_truth; k++)
-            if (strcmp(user_func(s, &r[i]), zoo_truth[k].func) == 0 && r[i].kind != zoo_truth[k].kind)
+            if (strcmp(user_func(s, &r[i]), zoo_truth[k].func) == 0 &&
+                r[i].kind != zoo_truth[k].kind)
                 fail_msg("zoo %s: %s, want %s", zoo_truth[k].func, strand_kind_name(r[i].kind),
                          strand_kind_name(zoo_truth[k].kind));
 }
@@ -1065,22 +1096,14 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layouts),
-        cmocka_unit_test(test_read_mem),
-        cmocka_unit_test(test_goroutineleak),
-        cmocka_unit_test(test_empty_message),
-        cmocka_unit_test(test_dangling_ids),
-        cmocka_unit_test(test_caps),
-        cmocka_unit_test(test_nil_chan_lines),
-        cmocka_unit_test(test_running_and_preempted),
-        cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_truncated_everywhere),
-        cmocka_unit_test(test_corrupt_gzip),
-        cmocka_unit_test(test_gzip_bomb_members),
-        cmocka_unit_test(test_plain_too_large),
-        cmocka_unit_test(test_sniff),
-        cmocka_unit_test(test_real_fixtures),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_layouts),         cmocka_unit_test(test_read_mem),
+        cmocka_unit_test(test_goroutineleak),   cmocka_unit_test(test_empty_message),
+        cmocka_unit_test(test_dangling_ids),    cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_nil_chan_lines),  cmocka_unit_test(test_running_and_preempted),
+        cmocka_unit_test(test_malformed),       cmocka_unit_test(test_truncated_everywhere),
+        cmocka_unit_test(test_corrupt_gzip),    cmocka_unit_test(test_gzip_bomb_members),
+        cmocka_unit_test(test_plain_too_large), cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_real_fixtures),   cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
