@@ -13,18 +13,20 @@
 #   BENCH_SERIES         1: build the 10-snapshot series and time `strand diff` [1]
 #   RUNS, WARMUP         hyperfine runs and warm-up runs per command [10, 2]
 #   RUNS_1M, WARMUP_1M   the same on n1m [5, 1]
-#   BENCH_PANICPARSE     0: skip panicparse [1]
-#   PP_RUNS              panicparse runs per size [3]
-#   PP_TIMEOUT           seconds before a panicparse run is killed [900]
+#   BENCH_PANICPARSE     0: skip panicparse; fresh: time it again instead of
+#                        reusing the result kept with the corpus [1]
+#   PP_RUNS, PP_RUNS_BIG panicparse runs on n10k, on n100k and n1m [3, 1]
+#   PP_TIMEOUT           seconds before a panicparse run is killed [1200]
 #   PP_AS                address-space cap of panicparse, bytes [16000000000]
 #   BENCH_PANICPARSE_1M  1: also run panicparse on n1m (it runs out of memory) [0]
 #   PROFILE_MS           target for analyzing debug=1 and proto, milliseconds [10]
 #
-# The n1m corpus takes about 2 minutes and 8 GB of memory to generate the
-# first time, and 3 GB of disk (plus about 0.3 GB for n100k and the series).
+# The first run is long: n1m takes about 4 minutes and 8 GB of memory to
+# generate (3 GB of disk; n100k and the series another 3 GB), and panicparse
+# about 9 minutes on n100k. Its results are kept with the corpus and reused.
 set -euo pipefail
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
 case "${1:-}" in
 -h | --help) usage; exit 0 ;;
 corpora | "") mode=${1:-all} ;;
@@ -44,7 +46,7 @@ read -r -a sizes <<<"${BENCH_SIZES:-n10k n100k n1m}"
 series=${BENCH_SERIES:-1}
 runs=${RUNS:-10} warmup=${WARMUP:-2}
 runs_1m=${RUNS_1M:-5} warmup_1m=${WARMUP_1M:-1}
-pp=${BENCH_PANICPARSE:-1} pp_runs=${PP_RUNS:-3} pp_timeout=${PP_TIMEOUT:-900}
+pp=${BENCH_PANICPARSE:-1} pp_runs=${PP_RUNS:-3} pp_runs_big=${PP_RUNS_BIG:-1} pp_timeout=${PP_TIMEOUT:-1200}
 pp_as=${PP_AS:-16000000000} pp_1m=${BENCH_PANICPARSE_1M:-0}
 profile_ms=${PROFILE_MS:-10}
 
@@ -64,7 +66,7 @@ if [ "$mode" = all ]; then
 		command -v "$tool" >/dev/null ||
 			die "$tool not found: apt-get install hyperfine jq time util-linux coreutils"
 	done
-	if [ "$pp" = 1 ] && ! command -v panicparse >/dev/null; then
+	if [ "$pp" != 0 ] && ! command -v panicparse >/dev/null; then
 		say "panicparse not found (apt-get install panicparse): its rows are skipped"
 		pp=0
 	fi
@@ -87,7 +89,7 @@ if [ ! -x "$gen" ] || [ "$(cat "$gen.stamp" 2>/dev/null)" != "$gen_hash" ]; then
 	case $gocache in "" | off) gocache=$dir/gocache ;; esac
 	# File names in the dumps read /build/shopd/... wherever this checkout
 	# is, so that corpus sizes do not depend on it.
-	(cd bench/gen && GOCACHE=$gocache GOFLAGS= GOPROXY=off GO111MODULE=on CGO_ENABLED=0 \
+	(cd bench/gen && GOCACHE=$gocache GOFLAGS='' GOPROXY=off GO111MODULE=on CGO_ENABLED=0 \
 		go build -buildvcs=false -gcflags="all=-trimpath=$PWD=>/build/shopd" \
 		-o "$gen.tmp" .)
 	mv "$gen.tmp" "$gen"
@@ -139,7 +141,7 @@ corpus() { # name: builds $dir/corpus/NAME unless it is there and current
 for s in "${sizes[@]}"; do corpus "$s"; done
 [ "$series" = 1 ] && corpus s100k
 if [ "$mode" = corpora ]; then
-	say "corpora in $dir/corpus: $(cd "$dir/corpus" && ls -d -- */ | tr -d / | tr '\n' ' ')"
+	say "corpora in $dir/corpus:" "${sizes[@]}" "$([ "$series" = 1 ] && echo s100k)"
 	exit 0
 fi
 
@@ -185,15 +187,28 @@ hf() {
 	fi
 }
 
-# pp SIZE FILE: panicparse, timed by GNU time (each run takes seconds to minutes).
+# pp_run SIZE FILE: panicparse, timed by GNU time (each run takes seconds to
+# minutes). Its result does not depend on strand, so it is kept next to the
+# corpus and reused until BENCH_PANICPARSE=fresh.
 pp_run() {
-	local size=$1 f=$2 bytes times=() rss=0 note="" t m i
+	local size=$1 f=$2 bytes times=() rss=0 note="" t m i n=$pp_runs
+	local cache=$dir/corpus/$size/panicparse.tsv version
+	version=$(dpkg-query -W -f '${Version}' panicparse 2>/dev/null || echo unknown)
 	bytes=$(stat -c %s "$f")
+	local label="panicparse -parse=false -rebase=false"
+	if [ "$pp" != fresh ] && [ -f "$cache" ] && [ "$(cut -f1 "$cache")" = "$version" ]; then
+		IFS=$'\t' read -r _ n med rss note when <"$cache"
+		[ "$note" = - ] && note=
+		say "$size: panicparse: reusing the result of $when ($cache)"
+		row "$size" panicparse "$label" "$n" "$med" "$bytes" "$rss" "${note:+$note; }measured $when"
+		return
+	fi
+	[ "$size" = n10k ] || n=$pp_runs_big
 	# The fastest mode that still parses, groups and prints every bucket:
 	# no source parsing (-parse=false), no GOROOT/GOPATH guessing (-rebase=false).
 	local cmd=(panicparse -parse=false -rebase=false "$f")
-	say "$size: panicparse x$pp_runs (limit ${pp_timeout}s, address space $pp_as bytes)"
-	for ((i = 1; i <= pp_runs; i++)); do
+	say "$size: panicparse x$n (limit ${pp_timeout}s, address space $pp_as bytes)"
+	for ((i = 1; i <= n; i++)); do
 		if /usr/bin/time -f '%e %M' -o "$res/pp.time" timeout "$pp_timeout" prlimit --as="$pp_as" \
 			"${cmd[@]}" >/dev/null 2>"$res/pp.err"; then
 			read -r t m < <(tail -1 "$res/pp.time")
@@ -212,7 +227,8 @@ pp_run() {
 		med=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 	fi
 	[ "$rss" = 0 ] && rss=-
-	row "$size" panicparse "panicparse -parse=false -rebase=false" "${#times[@]}" "$med" "$bytes" "$rss" "$note"
+	row "$size" panicparse "$label" "${#times[@]}" "$med" "$bytes" "$rss" "$note"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$version" "${#times[@]}" "$med" "$rss" "${note:--}" "$(date -u '+%Y-%m-%d %H:%M UTC')" >"$cache"
 }
 
 for size in "${sizes[@]}"; do
@@ -228,7 +244,7 @@ for size in "${sizes[@]}"; do
 	hf "$size" stdin "strand analyze - < FILE" "$b2" "$S analyze - < $D2 $ok1"
 	hf "$size" debug1 "strand analyze debug1.txt" "$b1" "$S analyze $(q "$d1") $ok1"
 	hf "$size" proto "strand analyze profile.pb.gz" "$bp" "$S analyze $(q "$pb") $ok1"
-	if [ "$pp" = 1 ]; then
+	if [ "$pp" != 0 ]; then
 		if [ "$size" != n1m ] || [ "$pp_1m" = 1 ]; then
 			pp_run "$size" "$d2"
 		fi

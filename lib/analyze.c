@@ -659,6 +659,11 @@ static void liveness(st_ctx *c)
         }
         if (g->site_func_id && g->site_func_id < c->n_strs)
             g->children = c->creator_groups[g->site_func_id] > 0;
+        strand_kind k = (strand_kind)g->kind;
+        if (strcmp(g->site_func, "main.main") == 0 &&
+            (k == STRAND_KIND_CHAN_RECEIVE || k == STRAND_KIND_CHAN || k == STRAND_KIND_SELECT ||
+             k == STRAND_KIND_SELECT_NO_CASES || k == STRAND_KIND_WAITGROUP))
+            c->daemon = true;
         const st_benign *b = st_benign_get(g->benign);
         bool always = b && b->cond == ST_BENIGN_ALWAYS;
         bool writer = (g->gflags & STRAND_G_CURRENT) && !strand_snapshot_reason(c->s);
@@ -680,6 +685,8 @@ bool st_ctx_build(st_ctx *c, const strand_snapshot *s, const strand_analyze_opti
     c->test_report = f == STRAND_FORMAT_GOLEAK || f == STRAND_FORMAT_GLEAK;
     c->all_asleep = strstr(strand_str_get(s, strand_snapshot_reason(s), NULL),
                            "all goroutines are asleep") != NULL;
+    const char *ptype = strand_str_get(s, strand_snapshot_profile_type(s), NULL);
+    c->heap = f == STRAND_FORMAT_PPROF_PROTO && *ptype && strncmp(ptype, "goroutine", 9) != 0;
     build b = {c, NULL, NULL, NULL, strand_snapshot_stack_count(s)};
     size_t nstr = s->strs.len, ng;
     strand_snapshot_goroutines(s, &ng);
@@ -848,9 +855,11 @@ static bool finding_fill(strand_report *r, strand_finding *fd, const st_ctx *c, 
     memset(fd, 0, sizeof *fd);
     fd->verdict = g->verdict;
     fd->cls = g->cls ? g->cls : strand_class_find("waiting");
-    fd->count = g->merged_count - g->absorbed;
+    fd->count = g->objects ? 0 : g->merged_count - g->absorbed;
     fd->kind = (strand_kind)g->kind;
     const char *state = g->status ? strand_str_get(g->snap, g->status, NULL) : "";
+    if (g->objects)
+        state = "heap objects";
     fd->state = dup_arena(&r->arena, *state ? state : strand_kind_name(fd->kind));
     fd->wait_min = g->wmin;
     fd->wait_max = g->wmax;
@@ -905,7 +914,7 @@ static bool report_findings(strand_report *r, const st_ctx *c, size_t n_snaps)
     }
     for (size_t i = 0; i < c->n; i++) {
         const st_group *g = &c->g[i];
-        if (g->merged_into >= 0 ||
+        if (g->merged_into >= 0 || g->hidden ||
             (g->merged_count <= g->absorbed && g->shape != STRAND_TREND_GONE))
             continue;
         if (min > 1 && g->merged_count - g->absorbed < min)

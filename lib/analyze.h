@@ -137,6 +137,8 @@ typedef struct st_group {
     const strand_class_info *cls;
     strand_verdict verdict;
     bool decided;
+    bool hidden;          /* not a goroutine group (a memory profile's other records) */
+    bool objects;         /* the count is of heap objects, not goroutines: reported as 0 */
     int merged_into;      /* group whose finding absorbs this one, or -1 */
     uint64_t absorbed;    /* goroutines absorbed by another finding */
     uint64_t merged_count; /* count + what it absorbed from others */
@@ -163,6 +165,9 @@ typedef struct st_ctx {
     uint64_t total;       /* goroutines in the snapshot */
     bool test_report;     /* goleak / gleak */
     bool all_asleep;      /* the runtime's "all goroutines are asleep - deadlock!" */
+    bool heap;            /* a memory profile (alloc/inuse samples), not goroutines */
+    bool daemon;          /* main.main itself waits (for a signal, for ever): the
+                             process idles by design */
     bool has_ids, has_creators;
     uint64_t live;        /* goroutines that can still act: running, I/O, sleep,
                              syscall, listeners, server connections */

@@ -238,6 +238,12 @@ static const tmpl templates[] = {
      "or were started once; their number is the workload's cost.",
      "Nothing to fix; compare snapshots over time (strand diff) and watch their ratio to "
      "connections or requests."},
+    {"timer-time-after",
+     "$F arms a timer with time.After at $S on every call; when another case of its select wins, "
+     "the timer is never stopped and stays in the runtime's timer heap (with its Timer and "
+     "channel) for its full duration.",
+     "At $S use t := time.NewTimer(d) with defer t.Stop() (or context.WithTimeout with defer "
+     "cancel()) instead of time.After."},
     {"stripped-symbols",
      "The frames of this group have no function names, so the waiting site cannot be named.",
      "Symbolize the profile against the exact binary (go tool pprof BINARY PROFILE)."},
@@ -1044,7 +1050,7 @@ static void rule_wait(st_ctx *c, st_group *g, bool select)
     /* Only another goroutine (or a timer) can wake a channel wait: with no
      * goroutine left that runs or waits on I/O, nothing will; a mass parked
      * at one line is a leak by itself. */
-    bool nobody = c->live == 0;
+    bool nobody = c->live == 0 && !c->daemon;
     bool leak = certain(c) || ((nobody || is_mass(c, g->count)) && !g->creator_alive);
     decide(c, g, select ? "select-never-ready" : recv_class(g), firm(leak));
     ev_count(c, g);
@@ -1063,6 +1069,9 @@ static void rule_wait(st_ctx *c, st_group *g, bool select)
     if (nobody)
         st_ev(c, g, "no goroutine is running or waiting on I/O that could send or close: "
               "nothing alive can wake them");
+    else if (c->daemon && !c->live)
+        st_ev(c, g, "main.main itself waits (for a signal?): the process idles by design, and "
+              "what wakes it may feed them");
     else
         st_ev(c, g, "%llu goroutine(s) are still active and could yet wake them",
               (unsigned long long)c->live);
@@ -1196,8 +1205,69 @@ static void rule_rest(st_ctx *c)
     }
 }
 
+/* ---- memory profiles: timers that pile up -------------------------------------- */
+
+/* A heap profile holds allocation stacks, not goroutines. The one leak a
+ * goroutine tool can name there is time's: timers armed by time.After (or
+ * tickers) directly from user code, kept alive until they fire (Go < 1.23). */
+static const char *timer_class(const st_ctx *c, const st_group *g)
+{
+    size_t n;
+    const uint32_t *fr = strand_stack_frames(c->s, g->stack, &n);
+    if (g->site <= 0 || (size_t)g->site >= n)
+        return NULL;
+    const strand_frame *f = strand_frame_get(c->s, fr[g->site - 1]);
+    const char *fn = f ? strand_str_get(c->s, f->func, NULL) : "";
+    if (strcmp(fn, "time.After") == 0 || strcmp(fn, "time.NewTimer") == 0 ||
+        strcmp(fn, "time.Tick") == 0)
+        return "timer-time-after";
+    if (strcmp(fn, "time.NewTicker") == 0)
+        return "ticker-never-stopped";
+    return NULL;
+}
+
+static void pass_heap(st_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        const char *cls = timer_class(c, g);
+        g->hidden = !cls;
+        g->decided = true;
+        if (!cls)
+            continue;
+        g->objects = true;
+        st_set_class(g, cls, STRAND_VERDICT_LEAK);
+        for (size_t j = i + 1; j < c->n; j++) /* one finding per call site */
+            if (!c->g[j].hidden && c->g[j].site_func_id == g->site_func_id &&
+                c->g[j].site_line == g->site_line && timer_class(c, &c->g[j])) {
+                absorb(c, g, &c->g[j], c->g[j].count);
+                c->g[j].decided = true;
+            }
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        st_group *g = &c->g[i];
+        if (g->hidden || g->merged_into >= 0 || !g->cls)
+            continue;
+        if (g->merged_count < ST_MASS_ABS)
+            g->verdict = STRAND_VERDICT_SUSPECT;
+        st_ev(c, g, "memory profile: %llu objects allocated by %s at %s (the Timer, its channel "
+              "and the runtime timer), in %zu stack(s)",
+              (unsigned long long)g->merged_count, g->site_func, st_site_short(c, g), g->members);
+        st_ev(c, g, "timers, not goroutines: a time.After that loses its select stays in the "
+              "runtime's timer heap until it fires (Go < 1.23)");
+        st_ev(c, g, "the counts are the profile's first sample type (%s); inuse_objects "
+              "(go tool pprof -sample_index=inuse_objects) tells how many are still live",
+              strand_str_get(c->s, strand_snapshot_profile_type(c->s), NULL));
+    }
+}
+
 void st_ctx_decide(st_ctx *c)
 {
+    if (c->heap) {
+        pass_heap(c);
+        st_ctx_place_text(c);
+        return;
+    }
     bucket b;
     if (!bucket_build(c, &b))
         c->oom = true;

@@ -80,6 +80,7 @@ struct st_text {
     /* context */
     bool fresh; /* no block since the last text: a header here starts a dump */
     bool in_goleak, in_gleak, wrap;
+    bool report_seen; /* a panic, fatal error, signal or go test output: a report, maybe empty */
     header wrap_h;
     uint32_t wrap_no;
     uint64_t wrap_off;
@@ -1276,6 +1277,16 @@ static void wrapped_line(st_text *t, const char *p, size_t n, size_t w)
     block_line(t, p, n);
 }
 
+/* Lines of `go test` output (testing.go, cmd/go): a test log without any
+ * goroutine report is a report of zero goroutines, not an unknown format. */
+static bool is_gotest_line(const char *q, size_t m)
+{
+    return starts(q, m, LIT("=== RUN ")) || starts(q, m, LIT("--- PASS: ")) ||
+           starts(q, m, LIT("--- FAIL: ")) || starts(q, m, LIT("--- SKIP: ")) ||
+           equals(q, m, LIT("PASS")) || equals(q, m, LIT("FAIL")) || starts(q, m, LIT("ok  \t")) ||
+           starts(q, m, LIT("FAIL\t"));
+}
+
 static bool is_signal(const char *q, size_t m)
 {
     size_t i = 3;
@@ -1296,6 +1307,7 @@ static bool try_intro(st_text *t, const char *q, size_t m)
     if (panic || starts(q, m, LIT("fatal error: ")) || is_signal(q, m)) {
         if (!t->s->reason)
             t->s->reason = st_intern(t->s, q, m);
+        t->report_seen = true;
         t->mode = panic ? M_PANIC : M_TEXT;
         t->fresh = true;
         t->in_goleak = t->in_gleak = false;
@@ -1329,6 +1341,8 @@ static void text_line(st_text *t, const char *p, size_t n)
         t->in_gleak = true; /* gleak: HaveLeakedMatcher.(Negated)FailureMessage */
     } else {
         t->in_gleak = false;
+        if (is_gotest_line(q, m))
+            t->report_seen = true;
         try_prefixed(t, p, n);
     }
 }
@@ -1485,7 +1499,7 @@ static strand_code conclude(st_text *t, uint64_t end_off, strand_error *err)
         return STRAND_ERR_NOMEM;
     }
     bool pp = t->pp && (s->records.len || s->has_total_line);
-    if (!n && !pp && !s->skipped) {
+    if (!n && !pp && !s->skipped && !t->report_seen) {
         st_set_error(err, STRAND_ERR_FORMAT, "no goroutine report found in the input", end_off);
         return STRAND_ERR_FORMAT;
     }

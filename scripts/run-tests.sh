@@ -51,6 +51,7 @@ step "build (clang -Werror)" make -s -j"$jobs" CC=clang BUILD=build/clang EXTRA_
 tally unit make -s -j"$jobs" EXTRA_CFLAGS=-Werror unit
 tally golden make -s golden
 tally scenarios sh tests/scenarios/check.sh build/strand
+tally watch sh tests/watch/run.sh build/strand
 tally replay make -s replay
 echo "== sanitizers (ASan + UBSan)"
 san="BUILD=build/asan OPT=-O1"
@@ -59,6 +60,7 @@ sanflags="EXTRA_CFLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -f
 tally asan-unit make -s -j"$jobs" $san "$sanflags" unit
 # shellcheck disable=SC2086
 tally asan-golden make -s -j"$jobs" $san "$sanflags" golden
+tally asan-watch sh tests/watch/run.sh build/asan/strand
 # shellcheck disable=SC2086
 tally asan-replay make -s -j"$jobs" $san "$sanflags" replay
 echo "$passed passed, $failed failed"

@@ -54,6 +54,9 @@ extern const strand_sink tool_stdout;
 /* Flushes stdout; prints an error and returns EXIT_USAGE if writing failed. */
 int tool_finish_stdout(int code);
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
 void tool_error(const char *fmt, ...);
 
 #endif

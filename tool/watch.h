@@ -204,9 +204,10 @@ typedef struct watch_group {
 /* The groups of s; NULL with *n = 0 when s has none or memory ran out. */
 watch_group *watch_store_groups(const strand_snapshot *s, size_t *n);
 void watch_store_groups_free(watch_group *g, size_t n);
-/* Rebuilds a snapshot from stored groups (as the text reader reads them). */
+/* Rebuilds a snapshot from stored groups (as the text reader reads them),
+ * after the line that introduced the dump ("panic: ...") when there was one. */
 strand_snapshot *watch_store_rebuild(const watch_group *g, size_t n, const char *name,
-                                     strand_error *err);
+                                     const char *reason, strand_error *err);
 
 /* ---- watch_db.c ---- */
 /* Opens (creating or upgrading) the database; NULL after printing why. */

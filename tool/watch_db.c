@@ -28,7 +28,7 @@ static const char schema_v1[] =
     " id INTEGER PRIMARY KEY,"
     " target INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,"
     " time REAL NOT NULL, goroutines INTEGER NOT NULL, fds INTEGER, rss INTEGER,"
-    " format TEXT NOT NULL, debug INTEGER);"
+    " format TEXT NOT NULL, debug INTEGER, reason TEXT);"
     "CREATE INDEX snapshots_by_time ON snapshots(target, time);"
     "CREATE TABLE stacks("
     " id INTEGER PRIMARY KEY,"
@@ -38,7 +38,8 @@ static const char schema_v1[] =
     "CREATE TABLE snapshot_stacks("
     " snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,"
     " stack INTEGER NOT NULL REFERENCES stacks(id) ON DELETE CASCADE,"
-    " count INTEGER NOT NULL, ids TEXT, PRIMARY KEY(snapshot, stack)) WITHOUT ROWID;"
+    " ord INTEGER NOT NULL, count INTEGER NOT NULL, ids TEXT,"
+    " PRIMARY KEY(snapshot, stack)) WITHOUT ROWID;"
     "CREATE TABLE groups("
     " id INTEGER PRIMARY KEY,"
     " target INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,"
@@ -65,11 +66,11 @@ enum stmt {
 };
 
 static const char *const stmt_sql[S__N] = {
-    "INSERT INTO snapshots(target, time, goroutines, fds, rss, format, debug)"
-    " VALUES(?,?,?,?,?,?,?)",
+    "INSERT INTO snapshots(target, time, goroutines, fds, rss, format, debug, reason)"
+    " VALUES(?,?,?,?,?,?,?,?)",
     "SELECT id FROM stacks WHERE target = ? AND key = ?",
     "INSERT INTO stacks(target, key, record, state, text) VALUES(?,?,?,?,?)",
-    "INSERT INTO snapshot_stacks(snapshot, stack, count, ids) VALUES(?,?,?,?)"
+    "INSERT INTO snapshot_stacks(snapshot, stack, ord, count, ids) VALUES(?,?,?,?,?)"
     " ON CONFLICT(snapshot, stack) DO UPDATE SET count = count + excluded.count",
     "SELECT id FROM groups WHERE target = ? AND key = ?",
     "INSERT INTO groups(target, key, class, verdict, state, site_function, site_file,"
@@ -249,6 +250,21 @@ static int create_schema(watch_db *d)
     return 0;
 }
 
+static int set_wal(watch_db *d)
+{
+    char mode[32];
+    int rc = pragma_text(d, "PRAGMA journal_mode = WAL", mode, sizeof mode);
+    if (rc == SQLITE_OK)
+        rc = exec(d, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+    if (rc != SQLITE_OK) {
+        complain(d, rc, "cannot open it");
+        return -1;
+    }
+    if (strcmp(mode, "wal"))
+        tool_error("database %s: journal mode is '%s', not WAL", d->path, mode);
+    return 0;
+}
+
 /* user_version 0 and no tables: a new file. Otherwise it must be ours. */
 static int check_schema(watch_db *d, bool writable)
 {
@@ -263,7 +279,7 @@ static int check_schema(watch_db *d, bool writable)
         return -1;
     }
     if (atoi(ver) == 0 && atoi(tables) == 0 && writable)
-        return create_schema(d);
+        return set_wal(d) ? -1 : create_schema(d); /* WAL first: fewer syncs */
     if (atoi(app) != APPLICATION_ID) {
         tool_error("database %s is not a strand watch database", d->path);
         return -1;
@@ -273,21 +289,6 @@ static int check_schema(watch_db *d, bool writable)
                    ver, SCHEMA_VERSION, atoi(ver) > SCHEMA_VERSION ? " (it was written by a newer strand)" : "");
         return -1;
     }
-    return 0;
-}
-
-static int set_wal(watch_db *d)
-{
-    char mode[32];
-    int rc = pragma_text(d, "PRAGMA journal_mode = WAL", mode, sizeof mode);
-    if (rc == SQLITE_OK)
-        rc = exec(d, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
-    if (rc != SQLITE_OK) {
-        complain(d, rc, "cannot open it");
-        return -1;
-    }
-    if (strcmp(mode, "wal"))
-        tool_error("database %s: journal mode is '%s', not WAL", d->path, mode);
     return 0;
 }
 
@@ -329,7 +330,7 @@ watch_db *watch_db_open(const char *path, double retain)
     if (!d)
         return NULL;
     d->retain = retain;
-    if (check_integrity(d) || set_wal(d) || check_schema(d, true) || prepare_all(d)) {
+    if (check_integrity(d) || check_schema(d, true) || set_wal(d) || prepare_all(d)) {
         watch_db_close(d);
         return NULL;
     }
@@ -483,6 +484,8 @@ static int64_t insert_snapshot(watch_db *d, const watch_target *t, const watch_s
     bind_opt(st, 5, smp->rss);
     bind_text(st, 6, strand_format_name(strand_snapshot_format(smp->snap)));
     bind_opt(st, 7, t->kind == WATCH_URL ? t->last_debug : -1);
+    strand_str reason = strand_snapshot_reason(smp->snap);
+    bind_text(st, 8, reason ? strand_str_get(smp->snap, reason, NULL) : NULL);
     run(d, st);
     sqlite3_reset(st);
     return sqlite3_last_insert_rowid(d->db);
@@ -528,8 +531,9 @@ static void store_groups(watch_db *d, int64_t target, int64_t snap, const strand
         int64_t sid = stack_id(d, target, &g[i]);
         sqlite3_bind_int64(st, 1, snap);
         sqlite3_bind_int64(st, 2, sid);
-        sqlite3_bind_int64(st, 3, g[i].count);
-        bind_text(st, 4, g[i].record ? NULL : g[i].ids);
+        sqlite3_bind_int64(st, 3, (int64_t)i);
+        sqlite3_bind_int64(st, 4, g[i].count);
+        bind_text(st, 5, g[i].record ? NULL : g[i].ids);
         run(d, st);
         sqlite3_reset(st);
     }
@@ -713,12 +717,13 @@ static bool push_group(sqlite3_stmt *st, watch_group **g, size_t *n, size_t *cap
 }
 
 /* The snapshot `id`, printed from its stored groups and read again. */
-static strand_snapshot *rebuild(sqlite3 *db, int64_t id, const char *name, int *rc)
+static strand_snapshot *rebuild(sqlite3 *db, int64_t id, const char *name, const char *reason,
+                                int *rc)
 {
     static const char sql[] =
         "SELECT st.key, st.record, st.state, st.text, ss.count, ss.ids"
         " FROM snapshot_stacks ss JOIN stacks st ON st.id = ss.stack"
-        " WHERE ss.snapshot = ? ORDER BY st.id";
+        " WHERE ss.snapshot = ? ORDER BY ss.ord";
     sqlite3_stmt *st;
     *rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
     if (*rc != SQLITE_OK)
@@ -733,9 +738,9 @@ static strand_snapshot *rebuild(sqlite3 *db, int64_t id, const char *name, int *
     if (*rc == SQLITE_DONE)
         *rc = ok ? SQLITE_OK : SQLITE_NOMEM;
     strand_snapshot *s = NULL;
-    if (*rc == SQLITE_OK && n) {
+    if (*rc == SQLITE_OK && (n || (reason && *reason))) {
         strand_error e = {0};
-        s = watch_store_rebuild(g, n, name, &e);
+        s = watch_store_rebuild(g, n, name, reason, &e);
     }
     watch_store_groups_free(g, n);
     return s;
@@ -745,7 +750,15 @@ typedef struct stored {
     int64_t id;
     double time;
     int64_t fds, rss;
+    char *reason;
 } stored;
+
+static void stored_free(stored *s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        free(s[i].reason);
+    free(s);
+}
 
 static int64_t col_opt(sqlite3_stmt *st, int i)
 {
@@ -755,7 +768,7 @@ static int64_t col_opt(sqlite3_stmt *st, int i)
 /* Snapshot rows of a target in [since, now], oldest first. */
 static int list_snapshots(sqlite3 *db, int64_t target, double since, stored **out, size_t *n)
 {
-    static const char sql[] = "SELECT id, time, fds, rss FROM snapshots"
+    static const char sql[] = "SELECT id, time, fds, rss, reason FROM snapshots"
                               " WHERE target = ? AND time >= ? ORDER BY time, id";
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
@@ -776,11 +789,18 @@ static int list_snapshots(sqlite3 *db, int64_t target, double since, stored **ou
             }
             *out = p;
         }
+        const unsigned char *why = sqlite3_column_text(st, 4);
         (*out)[(*n)++] = (stored){sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1),
-                                  col_opt(st, 2), col_opt(st, 3)};
+                                  col_opt(st, 2), col_opt(st, 3),
+                                  why ? strdup((const char *)why) : NULL};
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (rc == SQLITE_DONE)
+        return SQLITE_OK;
+    stored_free(*out, *n);
+    *out = NULL;
+    *n = 0;
+    return rc;
 }
 
 static void sample_name(char *buf, size_t n, const char *target, double t)
@@ -838,13 +858,13 @@ int watch_db_resume(watch_db *d, watch *w, watch_target *t, size_t max)
     for (size_t i = from; i < n; i++) {
         char name[512];
         sample_name(name, sizeof name, t->name, s[i].time);
-        strand_snapshot *snap = rebuild(d->db, s[i].id, name, &rc);
+        strand_snapshot *snap = rebuild(d->db, s[i].id, name, s[i].reason, &rc);
         if (snap) {
             watch_ingest(w, t, snap, s[i].time, s[i].fds, s[i].rss, false);
             got++;
         }
     }
-    free(s);
+    stored_free(s, n);
     load_open_findings(d, t);
     load_cursor(d, t);
     return (int)got;
@@ -899,8 +919,15 @@ static size_t thin(stored *s, size_t n, size_t max)
 {
     if (n <= max || max < 2)
         return n;
-    for (size_t i = 0; i < max; i++)
-        s[i] = s[(size_t)((double)i * (double)(n - 1) / (double)(max - 1) + 0.5)];
+    size_t next = 0; /* the next row to keep */
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (k < max && i == next) {
+            s[k++] = s[i];
+            next = (size_t)((double)k * (double)(n - 1) / (double)(max - 1) + 0.5);
+        } else {
+            free(s[i].reason);
+        }
+    }
     return max;
 }
 
@@ -916,7 +943,7 @@ static int load_rows(watch_db *d, int64_t target, const char *name, stored *s, s
         char label[512];
         int rc;
         sample_name(label, sizeof label, name, s[i].time);
-        strand_snapshot *snap = rebuild(d->db, s[i].id, label, &rc);
+        strand_snapshot *snap = rebuild(d->db, s[i].id, label, s[i].reason, &rc);
         if (!snap) {
             if (rc != SQLITE_OK) {
                 complain(d, rc, "cannot read a snapshot");
@@ -953,7 +980,7 @@ int watch_db_load_series(const char *path, const char *target, double since, siz
         ns = thin(s, ns, max);
         rc = load_rows(d, id, *name, s, ns, snaps, times, n);
     }
-    free(s);
+    stored_free(s, ns);
     watch_db_close(d);
     return rc;
 }

@@ -397,7 +397,13 @@ static void http_failed(watch_fetcher *f, xfer *x)
         if ((unsigned char)x->head[i] < 0x20)
             x->head[i] = ' ';
     char *loc = NULL;
-    if (x->status >= 300 && x->status < 400)
+#if LIBCURL_VERSION_NUM >= 0x075300
+    struct curl_header *h;
+    if (x->status >= 300 && x->status < 400 &&
+        curl_easy_header(x->easy, "Location", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
+        loc = h->value;
+#endif
+    if (!loc && x->status >= 300 && x->status < 400)
         curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
     snprintf(msg, sizeof msg, "HTTP %ld%s%s%s", x->status, loc ? " to " : x->head_n ? ": " : "",
              loc ? loc : x->head, loc ? " (use --follow-redirects)" : "");

@@ -392,7 +392,7 @@ static strand_code rebuild_group(strand_reader *r, wbuf *b, const watch_group *g
 }
 
 strand_snapshot *watch_store_rebuild(const watch_group *g, size_t n, const char *name,
-                                     strand_error *err)
+                                     const char *reason, strand_error *err)
 {
     strand_read_options ro = {NULL, name, 1};
     strand_reader *r = strand_reader_new(&ro, err);
@@ -405,6 +405,8 @@ strand_snapshot *watch_store_rebuild(const watch_group *g, size_t n, const char 
         total += g[i].count;
         records |= g[i].record;
     }
+    if (reason && *reason)
+        wb_printf(&b, "%s\n\n", reason);
     if (records)
         wb_printf(&b, "goroutine profile: total %lld\n", (long long)total);
     strand_code c = STRAND_OK;

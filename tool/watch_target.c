@@ -26,7 +26,7 @@ static bool has_scheme(const char *s)
 }
 
 /* Drops any debug= parameter (Strand chooses it) and the fragment, and gives
- * a bare host the goroutine profile's path. */
+ * a bare host (or the pprof index) the goroutine profile's path. */
 static char *normalize_url(const char *in)
 {
     wbuf b = {0};
@@ -34,7 +34,10 @@ static char *normalize_url(const char *in)
     size_t end = strcspn(in, "#");
     size_t q = strcspn(in, "?#");
     const char *slash = memchr(host, '/', (size_t)(in + q - host));
-    if (!slash || (size_t)(in + q - slash) == 1) {
+    size_t plen = slash ? (size_t)(in + q - slash) : 0;
+    bool index = slash && ((plen == 12 && !strncmp(slash, "/debug/pprof", 12)) ||
+                           (plen == 13 && !strncmp(slash, "/debug/pprof/", 13)));
+    if (!slash || plen == 1 || index) {
         wb_put(&b, in, (size_t)((slash ? slash : in + q) - in));
         wb_puts(&b, DEFAULT_PATH);
     } else {
@@ -45,7 +48,8 @@ static char *normalize_url(const char *in)
         size_t k = strcspn(in + i, "&#");
         if (i + k > end)
             k = end - i;
-        if (k && strncmp(in + i, "debug=", 6) && strncmp(in + i, "debug", k ? k : 1)) {
+        bool debug = !strncmp(in + i, "debug=", 6) || (k == 5 && !strncmp(in + i, "debug", 5));
+        if (k && !debug) {
             wb_put(&b, &sep, 1);
             wb_put(&b, in + i, k);
             sep = '&';

@@ -502,8 +502,9 @@ static void groups_table(wbuf *b, watch *w, int *lines)
         const strand_finding *f = r[i].f;
         const strand_loc *l = f->site.function[0] || !f->n_stack ? &f->site : &f->stack[0];
         const char *file = strrchr(l->file, '/') ? strrchr(l->file, '/') + 1 : l->file;
-        wb_printf(b, "%8llu  %-5s %-8s %-26.26s %s %s:%u%s%s\n", (unsigned long long)f->count,
-                  watch_trend_arrow(f->trend, w->utf8), strand_verdict_name(f->verdict),
+        const char *arrow = watch_trend_arrow(f->trend, w->utf8);
+        wb_printf(b, "%8llu  %s%-*s %-8s %-26.26s %s %s:%u%s%s\n", (unsigned long long)f->count,
+                  arrow, *arrow ? 4 : 5, "", strand_verdict_name(f->verdict),
                   f->cls ? f->cls->id : "", l->function, file, l->line, w->n > 1 ? "  " : "",
                   w->n > 1 ? r[i].t->name : "");
     }

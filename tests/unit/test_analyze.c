@@ -624,6 +624,42 @@ static void test_healthy_pool_at_rest(void **state)
     strand_snapshot_free(s);
 }
 
+/* A daemon at rest: main waits for a signal, a pool waits for work. */
+static void test_daemon_at_rest(void **state)
+{
+    (void)state;
+    strand_snapshot *s = tb_new(STRAND_FORMAT_TRACEBACK, "daemon");
+    static const tf worker[] = {{"main.(*Pool).worker", "/src/pool.go", 38}};
+    static const tf mainf[] = {{"main.main", "/src/main.go", 40}};
+    static const tf sig[] = {{"os/signal.signal_recv", "/go/src/runtime/sigqueue.go", 152},
+                             {"os/signal.loop", "/go/src/os/signal/signal_unix.go", 23}};
+    static const tf cbp = {"main.NewPool", "/src/pool.go", 30};
+    tb_gs(s, 10, 8, "chan receive", STRAND_KIND_CHAN_RECEIVE, worker, 1, &cbp);
+    tb_g(s, 1, "chan receive", STRAND_KIND_CHAN_RECEIVE, mainf, 1, NULL);
+    tb_g(s, 5, "syscall", STRAND_KIND_SYSCALL, sig, NF(sig), NULL);
+    strand_report *r = analyze1(s, NULL);
+    assert_int_equal(count_verdict(r, STRAND_VERDICT_LEAK), 0);
+    expect(r, "main.(*Pool).worker", "chan-receive-never-closed", STRAND_VERDICT_SUSPECT, 8);
+    strand_report_free(r);
+    strand_snapshot_free(s);
+}
+
+/* The same pool when nothing at all is left that could feed it. */
+static void test_nothing_alive_leaks(void **state)
+{
+    (void)state;
+    strand_snapshot *s = tb_new(STRAND_FORMAT_TRACEBACK, "idle");
+    static const tf cons[] = {{"main.consume", "/src/pipe.go", 55}};
+    static const tf cb = {"main.startPipeline", "/src/pipe.go", 21};
+    tb_g(s, 1, "running", STRAND_KIND_RUNNING, TB_WRITER, NF(TB_WRITER), NULL);
+    tb_gs(s, 10, 8, "chan receive", STRAND_KIND_CHAN_RECEIVE, cons, 1, &cb);
+    strand_report *r = analyze1(s, NULL);
+    expect(r, "main.consume", "chan-receive-never-closed", STRAND_VERDICT_LEAK, 8);
+    assert_true(has_evidence(at(r, "main.consume"), "nothing alive can wake them"));
+    strand_report_free(r);
+    strand_snapshot_free(s);
+}
+
 static void test_orphaned_mass_select(void **state)
 {
     (void)state;
@@ -941,6 +977,8 @@ int main(void)
         cmocka_unit_test(test_mutex_contention_ok),
         cmocka_unit_test(test_identical_stacks_three_causes),
         cmocka_unit_test(test_healthy_pool_at_rest),
+        cmocka_unit_test(test_daemon_at_rest),
+        cmocka_unit_test(test_nothing_alive_leaks),
         cmocka_unit_test(test_orphaned_mass_select),
         cmocka_unit_test(test_owned_selects_ok),
         cmocka_unit_test(test_nil_chan_and_select_no_cases),

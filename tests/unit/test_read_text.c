@@ -1079,9 +1079,6 @@ static void test_prose(void **state)
         "\n\n\n",
         "   \t  \n",
         "the goroutine 5 is stuck\nsome goroutine 7 [running]: text\n",
-        "prose that mentions goroutine 7 [running]:\n--- FAIL: TestX (0.00s)\nFAIL\n",
-        "fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n",
-        "panic: boom\n\ngoroutine\n",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         strand_error err = {0};
@@ -1089,6 +1086,32 @@ static void test_prose(void **state)
         assert_null(s);
         assert_int_equal(err.code, STRAND_ERR_FORMAT);
         assert_non_null(err.message);
+    }
+}
+
+/* A report that holds no goroutine (a passing go test log, a Goexit
+ * deadlock, a panic whose stacks were cut away) is a snapshot of zero
+ * goroutines, so `go test | strand analyze -` passes on a clean run. */
+static void test_empty_reports(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *reason;
+    } cases[] = {
+        {"prose that mentions goroutine 7 [running]:\n--- FAIL: TestX (0.00s)\nFAIL\n", ""},
+        {"=== RUN   TestA\n--- PASS: TestA (0.00s)\nPASS\nok  \texample.com/a\t0.01s\n", ""},
+        {"fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n",
+         "fatal error: no goroutines (main called runtime.Goexit) - deadlock!"},
+        {"panic: boom\n\ngoroutine\n", "panic: boom"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strand_error err = {0};
+        strand_snapshot *s = strand_read_mem(cases[i].text, strlen(cases[i].text), NULL, &err);
+        assert_non_null(s);
+        assert_int_equal(strand_snapshot_total(s), 0);
+        assert_int_equal(strand_snapshot_format(s), STRAND_FORMAT_TRACEBACK);
+        assert_string_equal(strand_str_get(s, strand_snapshot_reason(s), NULL), cases[i].reason);
+        strand_snapshot_free(s);
     }
 }
 
@@ -1507,6 +1530,7 @@ int main(void)
         cmocka_unit_test(test_gleak),
         cmocka_unit_test(test_pprof_handoff),
         cmocka_unit_test(test_prose),
+        cmocka_unit_test(test_empty_reports),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_truncation),
         cmocka_unit_test(test_truncation_frames),
