@@ -150,7 +150,7 @@ fi
 stamp=$(date +%Y%m%d-%H%M%S)
 res=$dir/results/$stamp
 mkdir -p "$res"
-rows=$res/rows.tsv # size, command, runs, median_s, bytes, rss_kb, note
+rows=$res/rows.tsv # size, command, runs, median_s, bytes, rss_kb, cpu_s, note
 : >"$rows"
 declare -A MED RSS BYTES
 
@@ -159,9 +159,9 @@ ok1='|| test $? -eq 1'
 q() { printf '%q' "$1"; }
 S=$(q "$STRAND")
 
-row() { # size key label runs median bytes rss note
+row() { # size key label runs median bytes rss cpu note
 	MED[$1/$2]=$5 BYTES[$1/$2]=$6 RSS[$1/$2]=$7
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$5" "$6" "$7" "${8:-}" >>"$rows"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$5" "$6" "$7" "$8" "${9:-}" >>"$rows"
 }
 
 peak_rss() { # command line (run by bash) -> peak RSS in KB of one run, "-" if it failed
@@ -181,9 +181,10 @@ hf() {
 	# (GNU grep stops at the first match); a pipe is what a user has.
 	if hyperfine --style basic --output=pipe --warmup "$w" --runs "$r" \
 		--export-json "$res/$size.$key.json" "$cmd" >&2; then
-		row "$size" "$key" "$label" "$r" "$(jq -r '.results[0].median' "$res/$size.$key.json")" "$bytes" "$(peak_rss "$cmd")"
+		row "$size" "$key" "$label" "$r" "$(jq -r '.results[0].median' "$res/$size.$key.json")" "$bytes" \
+			"$(peak_rss "$cmd")" "$(jq -r '.results[0] | .user + .system' "$res/$size.$key.json")"
 	else
-		row "$size" "$key" "$label" 0 - "$bytes" - "failed"
+		row "$size" "$key" "$label" 0 - "$bytes" - - "failed"
 	fi
 }
 
@@ -191,16 +192,16 @@ hf() {
 # minutes). Its result does not depend on strand, so it is kept next to the
 # corpus and reused until BENCH_PANICPARSE=fresh.
 pp_run() {
-	local size=$1 f=$2 bytes times=() rss=0 note="" t m i n=$pp_runs
+	local size=$1 f=$2 bytes times=() cpus=() rss=0 note="" t m u sy i n=$pp_runs
 	local cache=$dir/corpus/$size/panicparse.tsv version
 	version=$(dpkg-query -W -f '${Version}' panicparse 2>/dev/null || echo unknown)
 	bytes=$(stat -c %s "$f")
 	local label="panicparse -parse=false -rebase=false"
 	if [ "$pp" != fresh ] && [ -f "$cache" ] && [ "$(cut -f1 "$cache")" = "$version" ]; then
-		IFS=$'\t' read -r _ n med rss note when <"$cache"
+		IFS=$'\t' read -r _ n med rss cpu note when <"$cache"
 		[ "$note" = - ] && note=
 		say "$size: panicparse: reusing the result of $when ($cache)"
-		row "$size" panicparse "$label" "$n" "$med" "$bytes" "$rss" "${note:+$note; }measured $when"
+		row "$size" panicparse "$label" "$n" "$med" "$bytes" "$rss" "$cpu" "${note:+$note; }measured $when"
 		return
 	fi
 	[ "$size" = n10k ] || n=$pp_runs_big
@@ -209,13 +210,14 @@ pp_run() {
 	local cmd=(panicparse -parse=false -rebase=false "$f")
 	say "$size: panicparse x$n (limit ${pp_timeout}s, address space $pp_as bytes)"
 	for ((i = 1; i <= n; i++)); do
-		if /usr/bin/time -f '%e %M' -o "$res/pp.time" timeout "$pp_timeout" prlimit --as="$pp_as" \
+		if /usr/bin/time -f '%e %M %U %S' -o "$res/pp.time" timeout "$pp_timeout" prlimit --as="$pp_as" \
 			"${cmd[@]}" >/dev/null 2>"$res/pp.err"; then
-			read -r t m < <(tail -1 "$res/pp.time")
+			read -r t m u sy < <(tail -1 "$res/pp.time")
 			times+=("$t")
+			cpus+=("$(awk -v u="$u" -v s="$sy" 'BEGIN { print u + s }')")
 			[ "$m" -gt "$rss" ] && rss=$m
 		else
-			read -r t m < <(tail -1 "$res/pp.time" | grep -E '^[0-9.]+ [0-9]+$' || echo "- 0")
+			read -r t m _ < <(tail -1 "$res/pp.time" | grep -E '^[0-9.]+ [0-9]+ ' || echo "- 0")
 			note="run $i failed after ${t}s: $(grep -m1 -oE 'fatal error: .*|out of memory|Killed' "$res/pp.err" ||
 				head -c 80 "$res/pp.err" | tr '\n' ' ')"
 			[ "$m" -gt "$rss" ] && rss=$m
@@ -226,9 +228,13 @@ pp_run() {
 	if [ ${#times[@]} -gt 0 ]; then
 		med=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 	fi
+	local cpu=-
+	if [ ${#cpus[@]} -gt 0 ]; then
+		cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	fi
 	[ "$rss" = 0 ] && rss=-
-	row "$size" panicparse "$label" "${#times[@]}" "$med" "$bytes" "$rss" "$note"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$version" "${#times[@]}" "$med" "$rss" "${note:--}" "$(date -u '+%Y-%m-%d %H:%M UTC')" >"$cache"
+	row "$size" panicparse "$label" "${#times[@]}" "$med" "$bytes" "$rss" "$cpu" "$note"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$version" "${#times[@]}" "$med" "$rss" "$cpu" "${note:--}" "$(date -u '+%Y-%m-%d %H:%M UTC')" >"$cache"
 }
 
 for size in "${sizes[@]}"; do
@@ -269,9 +275,10 @@ if [ "$series" = 1 ]; then
 	if hyperfine --style basic --output=pipe --warmup "$warmup" --runs "$runs" \
 		--export-json "$res/s100k.each.json" "${cmds[@]}" >&2; then
 		sum=$(jq '[.results[].median] | add' "$res/s100k.each.json")
-		row s100k each "strand analyze each snapshot (sum)" "$runs" "$sum" "$total" -
+		cpu=$(jq '[.results[] | .user + .system] | add' "$res/s100k.each.json")
+		row s100k each "strand analyze each snapshot (sum)" "$runs" "$sum" "$total" - "$cpu"
 	else
-		row s100k each "strand analyze each snapshot (sum)" 0 - "$total" - failed
+		row s100k each "strand analyze each snapshot (sum)" 0 - "$total" - - failed
 	fi
 fi
 
@@ -281,15 +288,17 @@ fi
 	echo "Strand benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "strand: $STRAND ($("$STRAND" --version 2>/dev/null | head -1 || true))"
 	echo "corpora: $dir/corpus"
+	awk -v n="$(nproc)" '$1 > n { printf "WARNING: the machine is busy (load %s on %d CPUs): the timings are not reliable\n", $1, n }' /proc/loadavg
 	echo
 	awk -F'\t' 'BEGIN {
-		printf "%-6s  %-40s  %4s  %10s  %9s  %9s  %s\n", "size", "command", "runs", "median s", "MB/s", "RSS MB", "note"
+		printf "%-6s  %-40s  %4s  %10s  %9s  %9s  %9s  %s\n", "size", "command", "runs", "median s", "MB/s", "RSS MB", "cpu s", "note"
 	}
 	{
 		med = $4 == "-" ? "-" : sprintf("%.4f", $4)
 		mbs = ($4 == "-" || $4 <= 0) ? "-" : sprintf("%.0f", $5 / 1e6 / $4)
 		rss = $6 == "-" ? "-" : sprintf("%.1f", $6 / 1024)
-		printf "%-6s  %-40s  %4s  %10s  %9s  %9s  %s\n", $1, $2, $3, med, mbs, rss, $7
+		cpu = $7 == "-" ? "-" : sprintf("%.4f", $7)
+		printf "%-6s  %-40s  %4s  %10s  %9s  %9s  %9s  %s\n", $1, $2, $3, med, mbs, rss, cpu, $8
 	}' "$rows"
 	echo
 

@@ -341,9 +341,9 @@ static void stack_facts(build *b, uint32_t sid)
     si->done = true;
 }
 
-static stack_info *stack_get(build *b, uint32_t sid)
+static const stack_info *stack_get(build *b, uint32_t sid)
 {
-    static stack_info none = {0, 0, 0, -1, -1, true};
+    static const stack_info none = {0, 0, 0, -1, -1, true};
     if (sid >= b->n_stacks)
         return &none;
     if (!b->stacks[sid].done)

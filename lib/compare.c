@@ -162,9 +162,10 @@ static strand_trend_shape fit_shape(const int64_t *c, size_t n)
         return STRAND_TREND_NEW;
     if (first > 0 && last == 0)
         return STRAND_TREND_GONE;
-    int64_t mean = 0;
+    int64_t sum = 0;
     for (size_t i = 0; i < n; i++)
-        mean += c[i] / (int64_t)n;
+        sum += c[i];
+    int64_t mean = sum / (int64_t)n;
     int64_t slack = mean / 10 > 1 ? mean / 10 : 1;
     if (hi - lo <= slack)
         return STRAND_TREND_STEADY;

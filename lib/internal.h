@@ -163,6 +163,11 @@ strand_kind st_kind_refine(const strand_snapshot *s, strand_kind from_status, co
 typedef struct st_text st_text;
 st_text *st_text_new(strand_snapshot *s);
 void st_text_line(st_text *t, const char *p, size_t n, uint64_t off, uint32_t lineno, bool cut);
+/* Complete lines p[0..n) (p[n - 1] == '\n'), the first at offset `off` with
+ * number `lineno`: as st_text_line on each line (cut at STRAND_MAX_LINE),
+ * but with a fast path for the frame lines of repeated stacks. Returns the
+ * number of the line after the last. */
+uint32_t st_text_lines(st_text *t, const char *p, size_t n, uint64_t off, uint32_t lineno);
 /* Flushes pending blocks; sets s->format. Returns STRAND_ERR_FORMAT when the
  * text held no goroutine report at all. */
 strand_code st_text_finish(st_text *t, uint64_t end_off, uint32_t end_line, strand_error *err);

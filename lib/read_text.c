@@ -9,6 +9,10 @@
  * printcreatedby, printAncestorTraceback) and runtime/panic.go (printpanics). */
 #include "internal.h"
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 #define MAX_INDENT 256u
 #define MEMO_BITS 13
 #define MEMO_SLOTS (1u << MEMO_BITS)
@@ -39,6 +43,11 @@ typedef struct memo {
     uint64_t key; /* previous frame id << 32 | stack position */
     strand_str func, file;
     uint32_t line, flags, frame;
+    /* for the fast path (frames_fast): the frame's file line as printed,
+     * "FILE:LINE", is the interned file, ':' and these digits; ln_n == 0
+     * when the frame has no such form (no file, or line 0) */
+    uint8_t ln_n;
+    char ln[11];
 } memo;
 
 typedef struct block {
@@ -174,6 +183,14 @@ static const char *rchr(const char *p, size_t n, char c)
         if (p[n] == c)
             return p + n;
     return NULL;
+}
+
+static unsigned digits10(uint32_t v)
+{
+    unsigned k = 1;
+    while (v >= 10)
+        v /= 10, k++;
+    return k;
 }
 
 /* Decimal digits at p[*i]; false when there are none or on overflow (the
@@ -664,7 +681,7 @@ static memo *memo_at(st_text *t, uint32_t pos)
     uint64_t key = (uint64_t)prev << 32 | pos;
     memo *m = &t->memo[(key * 0x9e3779b97f4a7c15ull) >> (64 - MEMO_BITS)];
     if (m->key != key)
-        *m = (memo){key, 0, 0, 0, 0, STRAND_NONE};
+        *m = (memo){key, 0, 0, 0, 0, STRAND_NONE, 0, {0}};
     return m;
 }
 
@@ -697,6 +714,10 @@ static uint32_t memo_frame(st_text *t, memo *m, strand_str func, uint32_t flags,
     m->line = line;
     m->flags = flags;
     m->frame = st_frame(t->s, func, m->file, line, flags);
+    m->ln_n = 0;
+    if (m->file && line) /* digits of the line number, for frames_fast */
+        for (uint32_t v = line, k = m->ln_n = (uint8_t)digits10(line); k-- > 0; v /= 10)
+            m->ln[k] = (char)('0' + v % 10);
     return m->frame;
 }
 
@@ -1415,6 +1436,163 @@ static void cut_line(st_text *t, const char *p, size_t n)
     }
 }
 
+/* ---- the fast path ----------------------------------------------------------- */
+
+/* Most of a big dump is pairs of lines that repeat frames already seen:
+ *     pkg.(*T).fn(0xc000123456?, 0x1)
+ *     \t/src/pkg/file.go:123 +0x1c8
+ * frames_fast takes such pairs whole while the memo predicts them (the same
+ * function, file and line after the same previous frame). It checks exactly
+ * what block_line, content_line, func_line (memo_hit) and file_line
+ * (memo_frame) would check on the two lines and has the same effect; any
+ * other line, or a pair it is unsure of, goes to the general path. It exists
+ * because it is most of the time of reading a big dump: it touches each byte
+ * about once and calls no hashing or interning. */
+
+/* The first '(', ')' or '\n' in p[0..end), or NULL. The loop at the end is
+ * the reference; the vector and word loops before it exist because this scan
+ * of the argument lists is a good part of reading a dump. */
+static const char *find_paren_nl(const char *p, const char *end)
+{
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* '(' and ')' differ in bit 0 only: OR in bit 0 and look for ')' */
+    const __m128i one = _mm_set1_epi8(1), close = _mm_set1_epi8(')'), nl = _mm_set1_epi8('\n');
+    for (; end - p >= 16; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(v, one), close), _mm_cmpeq_epi8(v, nl));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return p + __builtin_ctz(mask);
+    }
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Eight bytes at a time, the same test; the lowest flagged byte of
+     * "haszero" is exact (false flags occur only above a true zero). */
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    for (; end - p >= 8; p += 8) {
+        uint64_t v, a, b;
+        memcpy(&v, p, 8);
+        a = (v | ones) ^ (ones * 0x29);
+        b = v ^ (ones * 0x0a);
+        uint64_t z = (((a - ones) & ~a) | ((b - ones) & ~b)) & highs;
+        if (z)
+            return p + (__builtin_ctzll(z) >> 3);
+    }
+#endif
+    for (; p < end; p++)
+        if ((*p | 1) == ')' || *p == '\n')
+            return p;
+    return NULL;
+}
+
+/* After the digits of a file line: the suffix tokens strip_suffixes removes
+ * (" +0x1f", " fp=0x..", " sp=0x..", " pc=0x..") and trailing blanks, up to
+ * the '\n'. Returns the '\n', or NULL when the rest is anything else. */
+static const char *suffix_end(const char *s, const char *end)
+{
+    while (s < end && *s != '\n') {
+        if (*s == ' ' && end - s > 3 &&
+            ((s[1] == '+' && s[2] == '0' && s[3] == 'x') ||
+             ((s[1] == 'f' || s[1] == 's') && s[2] == 'p' && s[3] == '=') ||
+             (s[1] == 'p' && s[2] == 'c' && s[3] == '='))) {
+            for (s += 4; s < end && is_hexish(*s); s++)
+                ;
+            continue;
+        }
+        while (s < end && (is_ws(*s) || *s == '\r'))
+            s++;
+        return s < end && *s == '\n' ? s : NULL;
+    }
+    return s < end ? s : NULL;
+}
+
+/* The function line at q (after the indentation), when it is the memo's
+ * function with arguments free of parentheses: returns its '\n' and the
+ * frame flags in *fl. */
+static const char *fast_func(const st_text *t, const memo *m, const char *q, const char *end,
+                             uint32_t *fl)
+{
+    size_t ln;
+    const char *name = str_of(t->s, m->func, &ln);
+    if ((size_t)(end - q) < ln + 2 || memcmp(q, name, ln) != 0 || q[ln] != '(')
+        return NULL;
+    /* lines content_line would not take as a function line (never memoised) */
+    if ((name[0] == 'g' && starts(name, ln, LIT("goroutine "))) ||
+        (name[0] == 'c' && starts(name, ln, LIT("created by "))) || name[0] == '[')
+        return NULL;
+    const char *a = q + ln + 1, *r = find_paren_nl(a, end);
+    if (!r || *r != ')')
+        return NULL;
+    *fl = r - a == 3 && a[0] == '.' && a[1] == '.' && a[2] == '.' ? STRAND_FRAME_INLINED : 0;
+    for (r++; r < end && (is_ws(*r) || *r == '\r'); r++)
+        ;
+    return r < end && *r == '\n' ? r : NULL;
+}
+
+/* The file line at q (after the indentation), when it is "\tFILE:LINE" of
+ * the memo's frame plus suffixes: returns its '\n'. */
+static const char *fast_file(const st_text *t, const memo *m, const char *q, const char *end)
+{
+    size_t fn;
+    const char *file = str_of(t->s, m->file, &fn);
+    if ((size_t)(end - q) < fn + m->ln_n + 3 || q[0] != '\t' || memcmp(q + 1, file, fn) != 0 ||
+        q[fn + 1] != ':')
+        return NULL;
+    const char *s = q + fn + 2;
+    for (unsigned i = 0; i < m->ln_n; i++)
+        if (s[i] != m->ln[i])
+            return NULL;
+    s += m->ln_n;
+    return is_digit(*s) ? NULL : suffix_end(s, end);
+}
+
+/* The line at p without the block's indentation, or NULL. */
+static const char *unindent(const st_text *t, const char *p, const char *end)
+{
+    if (!t->ind_n)
+        return p;
+    return (size_t)(end - p) > t->ind_n && memcmp(p, t->ind, t->ind_n) == 0 ? p + t->ind_n : NULL;
+}
+
+/* As many frame line pairs at p[0..end) as the memo predicts; returns where
+ * it stopped. *off and *no are the offset and number of the line at p. */
+static const char *frames_fast(st_text *t, const char *p, const char *end, uint64_t *off,
+                               uint32_t *no)
+{
+    if (t->mode != M_BLOCK || t->expect != X_ANY || t->pp_on || t->b.gleak || t->ind_lazy)
+        return p;
+    const char *start = p, *nl1 = NULL, *nl2 = NULL;
+    size_t nf = t->n_frames;
+    uint32_t prev = nf ? t->frames[nf - 1] : t->b.h.status, fl;
+    while (nf < STRAND_MAX_FRAMES) {
+        uint64_t key = (uint64_t)prev << 32 | nf;
+        const memo *m = &t->memo[(key * 0x9e3779b97f4a7c15ull) >> (64 - MEMO_BITS)];
+        if (m->key != key || m->frame == STRAND_NONE || !m->ln_n || !m->func)
+            break;
+        const char *q = unindent(t, p, end), *a, *b, *q2;
+        if (!q || !(a = fast_func(t, m, q, end, &fl)) || fl != m->flags ||
+            (size_t)(a - p) > STRAND_MAX_LINE || !(q2 = unindent(t, a + 1, end)) ||
+            !(b = fast_file(t, m, q2, end)) || (size_t)(b - a - 1) > STRAND_MAX_LINE)
+            break;
+        t->frames[nf++] = prev = m->frame;
+        nl1 = a;
+        nl2 = b;
+        p = b + 1;
+    }
+    if (p == start)
+        return p;
+    /* the state the general path leaves after the last file line */
+    uint32_t lines = 2 * (uint32_t)(nf - t->n_frames);
+    t->n_frames = nf;
+    t->off = *off + (uint64_t)(nl1 + 1 - start);
+    t->no = *no + lines - 1;
+    t->raw_n = (size_t)(nl2 - nl1 - 1);
+    t->any_line = t->entry_block = t->line_in_block = true;
+    t->effect = E_FRAME;
+    *off += (uint64_t)(p - start);
+    *no += lines;
+    return p;
+}
+
 /* ---- entry points ------------------------------------------------------------ */
 
 st_text *st_text_new(strand_snapshot *s)
@@ -1433,7 +1611,7 @@ st_text *st_text_new(strand_snapshot *s)
         return NULL;
     }
     for (size_t i = 0; i < MEMO_SLOTS; i++)
-        t->memo[i] = (memo){0, 0, 0, 0, 0, STRAND_NONE};
+        t->memo[i] = (memo){0, 0, 0, 0, 0, STRAND_NONE, 0, {0}};
     return t;
 }
 
@@ -1455,6 +1633,25 @@ void st_text_line(st_text *t, const char *p, size_t n, uint64_t off, uint32_t li
         }
     }
     t->line_in_block = t->mode == M_BLOCK || t->mode == M_SKIP;
+}
+
+uint32_t st_text_lines(st_text *t, const char *p, size_t n, uint64_t off, uint32_t lineno)
+{
+    const char *end = p + n;
+    while (p < end) {
+        const char *q = frames_fast(t, p, end, &off, &lineno);
+        if (q != p) {
+            p = q;
+            continue;
+        }
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        bool cut = len > STRAND_MAX_LINE;
+        st_text_line(t, p, cut ? STRAND_MAX_LINE : len, off, lineno++, cut);
+        off += len + 1;
+        p += len + 1;
+    }
+    return lineno;
 }
 
 static void truncated(st_text *t, uint64_t off, uint32_t no)

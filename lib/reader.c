@@ -81,49 +81,66 @@ static void emit_line(strand_reader *r, const char *p, size_t n, uint64_t off, b
     r->lineno++;
 }
 
+/* The tail of a feed without a newline: held in r->buf (up to
+ * STRAND_MAX_LINE; an over-long line is passed cut, the rest skipped). */
+static strand_code hold_tail(strand_reader *r, const char *p, size_t rest, uint64_t off)
+{
+    if (r->skipping)
+        return STRAND_OK;
+    if (r->len == 0)
+        r->off = off;
+    if (r->len + rest > STRAND_MAX_LINE) {
+        size_t room = STRAND_MAX_LINE - r->len;
+        if (!buf_append(r, p, room))
+            return STRAND_ERR_NOMEM;
+        emit_line(r, r->buf, r->len, r->off, true);
+        r->len = 0;
+        r->skipping = true;
+        return STRAND_OK;
+    }
+    return buf_append(r, p, rest) ? STRAND_OK : STRAND_ERR_NOMEM;
+}
+
+static const char *last_nl(const char *p, const char *end)
+{
+    while (end > p)
+        if (*--end == '\n')
+            return end;
+    return NULL;
+}
+
 /* Lines of `p` (which starts at input offset `off`); the tail without a
- * newline is kept in r->buf. r->buf may hold the start of the first line. */
+ * newline is kept in r->buf. r->buf may hold the start of the first line.
+ * Complete lines go to read_text.c in one call (st_text_lines). */
 static strand_code feed_text(strand_reader *r, const char *p, size_t n, uint64_t off)
 {
     const char *end = p + n;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) {
-            size_t rest = (size_t)(end - p);
-            if (r->skipping)
-                return STRAND_OK;
-            if (r->len == 0)
-                r->off = off;
-            if (r->len + rest > STRAND_MAX_LINE) {
-                size_t room = STRAND_MAX_LINE - r->len;
-                if (!buf_append(r, p, room))
-                    return STRAND_ERR_NOMEM;
-                emit_line(r, r->buf, r->len, r->off, true);
-                r->len = 0;
-                r->skipping = true;
-                return STRAND_OK;
-            }
-            return buf_append(r, p, rest) ? STRAND_OK : STRAND_ERR_NOMEM;
-        }
+    if (r->len || r->skipping) { /* finish the line held back */
+        const char *nl = memchr(p, '\n', n);
+        if (!nl)
+            return hold_tail(r, p, n, off);
         size_t linelen = (size_t)(nl - p);
         if (r->skipping) {
             r->skipping = false;
-        } else if (r->len) {
+        } else {
             size_t room = STRAND_MAX_LINE - r->len;
             bool cut = linelen > room;
             if (!buf_append(r, p, cut ? room : linelen))
                 return STRAND_ERR_NOMEM;
             emit_line(r, r->buf, r->len, r->off, cut);
             r->len = 0;
-        } else if (linelen > STRAND_MAX_LINE) {
-            emit_line(r, p, STRAND_MAX_LINE, off, true);
-        } else {
-            emit_line(r, p, linelen, off, false);
         }
         off += linelen + 1;
         p = nl + 1;
     }
-    return STRAND_OK;
+    const char *last = last_nl(p, end);
+    if (last) {
+        size_t k = (size_t)(last + 1 - p);
+        r->lineno = st_text_lines(r->text, p, k, off, r->lineno);
+        off += k;
+        p += k;
+    }
+    return p < end ? hold_tail(r, p, (size_t)(end - p), off) : STRAND_OK;
 }
 
 static bool looks_binary(const unsigned char *p, size_t n)

@@ -22,6 +22,9 @@ static const char usage[] =
     "  --fail-on leak|suspect|never  exit 1 when a finding is at least this (leak)\n"
     "  --color auto|always|never   colour (auto: on a terminal, unless NO_COLOR)\n"
     "  --threads N                 reader threads (0: automatic)\n"
+    "  --source DIR                look for Go sources under DIR too (repeatable);\n"
+    "                              the line where a group waits sharpens the\n"
+    "                              diagnosis (e.g. 'for range t.C', 'done <- x')\n"
     "\n"
     "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.\n";
 

@@ -25,7 +25,7 @@ static const char usage[] =
     "  --max-snapshots N    with --db: analyse at most N, evenly spread (500)\n"
     "  --json, --all, --min-count N, --ignore-top FUNC, --ignore-any FUNC,\n"
     "  --ignore-created-by FUNC, --ignore-file PATH, --fail-on leak|suspect|never,\n"
-    "  --color auto|always|never, --threads N   as for 'strand analyze'\n"
+    "  --color auto|always|never, --threads N, --source DIR   as for 'strand analyze'\n"
     "\n"
     "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.\n";
 

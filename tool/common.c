@@ -61,6 +61,7 @@ void tool_opts_free(tool_opts *o)
         free((char *)o->ignores[i].func);
     free(o->ignores);
     free(o->inputs);
+    free(o->sources);
     memset(o, 0, sizeof *o);
 }
 
@@ -238,6 +239,14 @@ static int parse_one(int argc, char **argv, int *i, tool_opts *o)
     }
     if ((v = opt_value(argc, argv, i, "--ignore-file")))
         return read_ignore_file(o, v);
+    if ((v = opt_value(argc, argv, i, "--source"))) {
+        const char **p = realloc(o->sources, (o->n_sources + 1) * sizeof *p);
+        if (!p)
+            return EXIT_USAGE;
+        o->sources = p;
+        o->sources[o->n_sources++] = v;
+        return -1;
+    }
     tool_error("unknown option '%s'", argv[*i]);
     return EXIT_USAGE;
 }
@@ -423,9 +432,15 @@ static int analyze_group(tool_opts *o, strand_snapshot **snaps, size_t n, const 
     ao.ignores = o->ignores;
     ao.n_ignores = o->n_ignores;
     ao.times = given ? given : times;
+    tool_source *src = tool_source_new(o);
+    if (src) {
+        ao.source_line = tool_source_line;
+        ao.source_ctx = src;
+    }
     strand_error e = {0};
     strand_report *r = strand_analyze((const strand_snapshot *const *)snaps, n, &ao, &e);
     free(times);
+    tool_source_free(src);
     if (!r) {
         tool_error("%s", e.message ? e.message : strand_strerror(e.code));
         return EXIT_USAGE;

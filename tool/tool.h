@@ -23,7 +23,16 @@ typedef struct tool_opts {
     double interval;           /* diff: seconds between snapshots, 0 unknown */
     const char **inputs;
     size_t n_inputs;
+    const char **sources;      /* --source DIR: where Go sources are looked for */
+    size_t n_sources;
 } tool_opts;
+
+/* Source lines for the analysis (tool/source.c). */
+typedef struct tool_source tool_source;
+tool_source *tool_source_new(const tool_opts *o);
+/* strand_analyze_options.source_line; ctx is a tool_source. */
+const char *tool_source_line(void *ctx, const char *file, uint32_t line);
+void tool_source_free(tool_source *c);
 
 /* A subcommand: argv[0] is its name. Returns the exit code. */
 typedef int (*tool_cmd_fn)(int argc, char **argv);

@@ -412,6 +412,8 @@ strand_snapshot *watch_store_rebuild(const watch_group *g, size_t n, const char 
     strand_code c = STRAND_OK;
     for (size_t i = 0; i < n && c == STRAND_OK; i++)
         c = rebuild_group(r, &b, &g[i], err);
+    if (c == STRAND_OK)
+        c = feed(r, &b, err); /* the reason line of a dump without goroutines */
     wb_free(&b);
     if (c != STRAND_OK) {
         strand_reader_free(r);
