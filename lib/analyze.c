@@ -686,7 +686,9 @@ bool st_ctx_build(st_ctx *c, const strand_snapshot *s, const strand_analyze_opti
     c->all_asleep = strstr(strand_str_get(s, strand_snapshot_reason(s), NULL),
                            "all goroutines are asleep") != NULL;
     const char *ptype = strand_str_get(s, strand_snapshot_profile_type(s), NULL);
-    c->heap = f == STRAND_FORMAT_PPROF_PROTO && *ptype && strncmp(ptype, "goroutine", 9) != 0;
+    /* a memory profile: protobuf of another sample type, or the heap text */
+    c->heap = (f == STRAND_FORMAT_PPROF_PROTO && *ptype && strncmp(ptype, "goroutine", 9) != 0) ||
+              (f == STRAND_FORMAT_PPROF_TEXT && strcmp(ptype, "heap") == 0);
     build b = {c, NULL, NULL, NULL, strand_snapshot_stack_count(s)};
     size_t nstr = s->strs.len, ng;
     strand_snapshot_goroutines(s, &ng);

@@ -1255,9 +1255,14 @@ static void pass_heap(st_ctx *c)
               (unsigned long long)g->merged_count, g->site_func, st_site_short(c, g), g->members);
         st_ev(c, g, "timers, not goroutines: a time.After that loses its select stays in the "
               "runtime's timer heap until it fires (Go < 1.23)");
-        st_ev(c, g, "the counts are the profile's first sample type (%s); inuse_objects "
-              "(go tool pprof -sample_index=inuse_objects) tells how many are still live",
-              strand_str_get(c->s, strand_snapshot_profile_type(c->s), NULL));
+        const char *ptype = strand_str_get(c->s, strand_snapshot_profile_type(c->s), NULL);
+        if (strcmp(ptype, "heap") == 0) /* the debug=1 text: in-use counts */
+            st_ev(c, g, "the counts are in-use objects (heap profile, debug=1): still live when "
+                        "the profile was written");
+        else
+            st_ev(c, g, "the counts are the profile's first sample type (%s); inuse_objects "
+                  "(go tool pprof -sample_index=inuse_objects) tells how many are still live",
+                  ptype);
     }
 }
 

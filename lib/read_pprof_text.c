@@ -15,6 +15,22 @@
  * their PCs stay on the '@' line: st_pptext_finish uses them to tell the
  * blocking kind (see classify_section). Blank lines are consumed as record
  * ends; any other line not of this grammar ends the profile (returns false).
+ *
+ * The heap (and allocs) profile at debug=1 (writeHeapInternal) has the same
+ * frame lines under its own header and record lines:
+ *
+ *   heap profile: 3125: 278608 [65271: 10202680] @ heap/2
+ *   936: 89856 [936: 89856] @ 0x406b0a 0x4ad90e 0x66dfc5 0x4680a1
+ *   #<TAB>0x4ad90d<TAB>time.NewTimer+0x2d<TAB>/usr/lib/go/src/time/sleep.go:87
+ *   <blank line>
+ *   ...
+ *   # runtime.MemStats                      then "# Name = value" lines
+ *
+ * that is INUSE_OBJECTS: INUSE_BYTES [ALLOC_OBJECTS: ALLOC_BYTES] @ PCs and,
+ * in the header, the sampling rate (2*MemProfileRate). A heap record becomes
+ * a record of its in-use objects (count), profile type "heap", as the
+ * protobuf heap profile does; its kind comes from the frames only (nothing
+ * is parked). The MemStats block is consumed and ignored.
  */
 #include "internal.h"
 
@@ -41,6 +57,7 @@ typedef struct pp_section {
     uint64_t off;
     uint32_t line;
     bool has_header;
+    bool heap; /* a heap profile: records of in-use objects */
 } pp_section;
 
 struct st_pptext {
@@ -52,6 +69,7 @@ struct st_pptext {
     st_vec buf;      /* char: unescaped label text */
     bool leak;       /* the current section is a goroutineleak profile */
     bool seen;       /* any header or record line */
+    bool memstats;   /* inside the "# runtime.MemStats" block of a heap profile */
     /* the pending record */
     bool in_rec, dropping, cut_noted, labels_cut;
     int64_t count;
@@ -161,12 +179,73 @@ static bool is_record_line(const char *p, size_t n, bool strict)
     return strict ? n - i >= 3 && p[i] == ' ' && p[i + 1] == '0' && p[i + 2] == 'x' : p[i] == ' ';
 }
 
+/* "INUSE_OBJ: INUSE_BYTES [ALLOC_OBJ: ALLOC_BYTES] @"; returns the bytes used
+ * (through the '@') or 0. v[0] gets the in-use objects. */
+static size_t parse_heap_counts(const char *p, size_t n, uint64_t v[4])
+{
+    static const char seps[4][4] = {": ", " [", ": ", "] @"};
+    size_t i = 0;
+    for (size_t k = 0; k < 4; k++) {
+        size_t d = parse_dec(p + i, n - i, INT64_MAX, &v[k]);
+        size_t m = strlen(seps[k]);
+        if (d == 0 || n - i - d < m || memcmp(p + i + d, seps[k], m) != 0)
+            return 0;
+        i += d + m;
+    }
+    return i;
+}
+
+/* A heap record line; with `strict`, the '@' is followed by " 0x". */
+static bool is_heap_record(const char *p, size_t n, bool strict, size_t *used, uint64_t v[4])
+{
+    size_t i = parse_heap_counts(p, n, v);
+    if (i == 0)
+        return false;
+    *used = i;
+    if (i == n)
+        return !strict;
+    return strict ? n - i >= 3 && p[i] == ' ' && p[i + 1] == '0' && p[i + 2] == 'x' : p[i] == ' ';
+}
+
+static const char heap_prefix[] = "heap profile: ";
+static const char heap_rate[] = " heap/";
+
+/* "heap profile: A: B [C: D] @ heap/RATE"; *inuse gets A. */
+static bool parse_heap_header(const char *p, size_t n, uint64_t *inuse)
+{
+    size_t m = sizeof heap_prefix - 1, r = sizeof heap_rate - 1;
+    uint64_t v[4], rate;
+    if (n <= m || memcmp(p, heap_prefix, m) != 0)
+        return false;
+    size_t i = parse_heap_counts(p + m, n - m, v);
+    if (i == 0)
+        return false;
+    i += m;
+    if (n - i <= r || memcmp(p + i, heap_rate, r) != 0)
+        return false;
+    i += r;
+    if (parse_dec(p + i, n - i, UINT64_MAX, &rate) != n - i)
+        return false;
+    *inuse = v[0];
+    return true;
+}
+
+/* Looks like a heap record that failed to parse: "DIGITS:" ... '@'. */
+static bool is_heap_attempt(const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && is_digit(p[i]))
+        i++;
+    return i > 0 && i < n && p[i] == ':' && memchr(p + i, '@', n - i) != NULL;
+}
+
 bool st_pptext_is_start(const char *p, size_t n)
 {
-    size_t name_len;
-    uint64_t total;
+    size_t name_len, used;
+    uint64_t total, v[4];
     trim(&p, &n);
-    return is_record_line(p, n, true) || parse_header(p, n, &name_len, &total);
+    return is_record_line(p, n, true) || parse_header(p, n, &name_len, &total) ||
+           is_heap_record(p, n, true, &used, v) || parse_heap_header(p, n, &total);
 }
 
 /* ---- records ----------------------------------------------------------------- */
@@ -184,7 +263,7 @@ static void check_total(st_pptext *pp)
                 "record counts add up to more than the profile's total");
 }
 
-static bool open_section(st_pptext *pp, bool has_header, uint64_t total, uint64_t off,
+static bool open_section(st_pptext *pp, bool has_header, bool heap, uint64_t total, uint64_t off,
                          uint32_t line)
 {
     pp_section *sec = st_vec_push(&pp->s->alloc, &pp->sections, sizeof *sec);
@@ -193,6 +272,7 @@ static bool open_section(st_pptext *pp, bool has_header, uint64_t total, uint64_
         return false;
     }
     sec->has_header = has_header;
+    sec->heap = heap;
     sec->total = total;
     sec->off = off;
     sec->line = line;
@@ -242,7 +322,7 @@ static void on_header(st_pptext *pp, const char *p, size_t name_len, uint64_t to
     strand_snapshot *s = pp->s;
     flush(pp);
     check_total(pp);
-    if (!open_section(pp, true, total, off, lineno))
+    if (!open_section(pp, true, false, total, off, lineno))
         return;
     strand_str name = st_intern(s, p, name_len);
     if (!s->profile_type)
@@ -252,26 +332,29 @@ static void on_header(st_pptext *pp, const char *p, size_t name_len, uint64_t to
     s->has_total_line = true;
 }
 
-/* "COUNT @ 0xPC 0xPC ..." */
-static void on_record(st_pptext *pp, const char *p, size_t n, uint64_t off, uint32_t lineno)
+static bool in_heap(st_pptext *pp)
+{
+    const pp_section *sec = cur_section(pp);
+    return sec && sec->heap;
+}
+
+/* Ends the pending record and starts one at this line. */
+static void begin_record(st_pptext *pp, uint32_t lineno)
 {
     flush(pp);
-    if (!pp->sections.len && !open_section(pp, false, 0, off, lineno))
-        return;
     pp->in_rec = true;
     pp->dropping = pp->cut_noted = false;
     pp->frames.len = 0;
     pp->labelset = STRAND_NONE;
     pp->rec_line = lineno;
     memset(&pp->cur, 0, sizeof pp->cur);
-    uint64_t count;
-    size_t i = parse_dec(p, n, INT64_MAX, &count);
-    if (i == 0) {
-        drop(pp, off, lineno, "record count out of range");
-        return;
-    }
-    pp->count = (int64_t)count;
-    for (i += 2; i < n;) {
+}
+
+/* The " 0xPC 0xPC ..." list from p[i]. */
+static void parse_pcs(st_pptext *pp, const char *p, size_t n, size_t i, uint64_t off,
+                      uint32_t lineno)
+{
+    while (i < n) {
         size_t sp = i;
         while (i < n && p[i] == ' ')
             i++;
@@ -289,6 +372,71 @@ static void on_record(st_pptext *pp, const char *p, size_t n, uint64_t off, uint
         pp->cur.npcs++;
         i += used;
     }
+}
+
+/* "COUNT @ 0xPC 0xPC ..." */
+static void on_record(st_pptext *pp, const char *p, size_t n, uint64_t off, uint32_t lineno)
+{
+    flush(pp);
+    /* a goroutine record right after a heap profile starts a new profile */
+    if ((!pp->sections.len || in_heap(pp)) && !open_section(pp, false, false, 0, off, lineno))
+        return;
+    begin_record(pp, lineno);
+    uint64_t count;
+    size_t i = parse_dec(p, n, INT64_MAX, &count);
+    if (i == 0) {
+        drop(pp, off, lineno, "record count out of range");
+        return;
+    }
+    pp->count = (int64_t)count;
+    parse_pcs(pp, p, n, i + 2, off, lineno);
+}
+
+/* ---- heap profiles ------------------------------------------------------------- */
+
+static bool open_heap(st_pptext *pp, bool has_header, uint64_t total, uint64_t off,
+                      uint32_t lineno)
+{
+    strand_snapshot *s = pp->s;
+    if (!open_section(pp, has_header, true, total, off, lineno))
+        return false;
+    if (!s->profile_type)
+        s->profile_type = st_intern(s, "heap", 4);
+    pp->leak = false;
+    return true;
+}
+
+/* "heap profile: INUSE_OBJ: ... @ heap/RATE" */
+static void on_heap_header(st_pptext *pp, uint64_t inuse, uint64_t off, uint32_t lineno)
+{
+    flush(pp);
+    check_total(pp);
+    if (!open_heap(pp, true, inuse, off, lineno))
+        return;
+    pp->s->total_line += inuse;
+    pp->s->has_total_line = true;
+}
+
+/* "INUSE_OBJ: INUSE_BYTES [ALLOC_OBJ: ALLOC_BYTES] @ 0xPC ..." (used: the
+ * bytes through the '@'); the count is the in-use objects. */
+static void on_heap_record(st_pptext *pp, const char *p, size_t n, size_t used, uint64_t inuse,
+                           uint64_t off, uint32_t lineno)
+{
+    flush(pp);
+    if (!in_heap(pp) && !open_heap(pp, false, 0, off, lineno))
+        return;
+    begin_record(pp, lineno);
+    pp->count = (int64_t)inuse;
+    parse_pcs(pp, p, n, used, off, lineno);
+}
+
+/* A line of a heap profile that starts like a record but is not one: its
+ * frame lines are skipped with it. */
+static void on_heap_malformed(st_pptext *pp, uint64_t off, uint32_t lineno)
+{
+    flush(pp);
+    begin_record(pp, lineno);
+    drop(pp, off, lineno, "malformed heap profile record");
 }
 
 /* ---- labels: # labels: {"k":"v", ...} (labelMap.String, %q strings) ------------ */
@@ -575,26 +723,36 @@ static void on_frame(st_pptext *pp, const char *p, size_t n, uint64_t off, uint3
 /* ---- the line entry point ------------------------------------------------------ */
 
 static const char labels_prefix[] = "# labels: ";
+static const char memstats_line[] = "# runtime.MemStats";
 
 bool st_pptext_line(st_pptext *pp, const char *p, size_t n, uint64_t off, uint32_t lineno)
 {
-    size_t name_len;
-    uint64_t total;
+    size_t name_len, used;
+    uint64_t total, v[4];
     trim(&p, &n);
+    if (pp->memstats) {
+        if (n && p[0] == '#' && (n == 1 || p[1] == ' '))
+            return true; /* "# Name = value" */
+        pp->memstats = false;
+    }
     if (n == 0) {
         flush(pp);
         return true;
     }
     if (p[0] == '#') {
-        size_t lp = sizeof labels_prefix - 1;
-        if (n >= lp && memcmp(p, labels_prefix, lp) == 0)
+        size_t lp = sizeof labels_prefix - 1, ml = sizeof memstats_line - 1;
+        if (n >= lp && memcmp(p, labels_prefix, lp) == 0) {
             on_labels(pp, p + lp, n - lp, off, lineno);
-        else if (n > 1 && p[1] == '\t')
+        } else if (n > 1 && p[1] == '\t') {
             on_frame(pp, p + 1, n - 1, off, lineno);
-        else if (!pp->in_rec)
+        } else if (n == ml && memcmp(p, memstats_line, ml) == 0 && in_heap(pp)) {
+            flush(pp);
+            pp->memstats = true;
+        } else if (!pp->in_rec) {
             return false; /* some other comment */
-        else if (!pp->dropping)
+        } else if (!pp->dropping) {
             drop(pp, off, lineno, "malformed frame line");
+        }
         return true;
     }
     if (is_record_line(p, n, false)) {
@@ -602,8 +760,22 @@ bool st_pptext_line(st_pptext *pp, const char *p, size_t n, uint64_t off, uint32
         pp->seen = true;
         return true;
     }
+    if (is_heap_record(p, n, false, &used, v)) {
+        on_heap_record(pp, p, n, used, v[0], off, lineno);
+        pp->seen = true;
+        return true;
+    }
+    if (in_heap(pp) && is_heap_attempt(p, n)) {
+        on_heap_malformed(pp, off, lineno);
+        return true;
+    }
     if (parse_header(p, n, &name_len, &total)) {
         on_header(pp, p, name_len, total, off, lineno);
+        pp->seen = true;
+        return true;
+    }
+    if (parse_heap_header(p, n, &total)) {
+        on_heap_header(pp, total, off, lineno);
         pp->seen = true;
         return true;
     }
@@ -837,6 +1009,27 @@ static void classify_section(strand_snapshot *s, pp_rec *r, size_t n, uint64_t m
         recs[r[i].rec].kind = (uint16_t)record_kind(&r[i], gp, gopark, blk, nil_pc);
 }
 
+/* Heap records: the kind from the frames alone, as for a protobuf sample
+ * whose innermost frame is the user's code (read_proto.c: sample_kind). */
+static void heap_kinds(strand_snapshot *s, const pp_rec *r, size_t n)
+{
+    strand_record *recs = s->records.data;
+    for (size_t i = 0; i < n; i++) {
+        strand_record *rec = &recs[r[i].rec];
+        size_t nf, len = 0;
+        const uint32_t *fr = strand_stack_frames(s, rec->stack, &nf);
+        strand_kind k = st_kind_from_frames(s, fr, nf);
+        if (k == STRAND_KIND_UNKNOWN && nf) {
+            const strand_frame *f = strand_frame_get(s, fr[0]);
+            const char *name = f ? strand_str_get(s, f->func, &len) : "";
+            if (len >= 2 && name[0] != '?' && memcmp(name, "0x", 2) != 0 &&
+                !(len > 8 && memcmp(name, "runtime.", 8) == 0))
+                k = STRAND_KIND_RUNNABLE;
+        }
+        rec->kind = (uint16_t)k;
+    }
+}
+
 void st_pptext_finish(st_pptext *pp)
 {
     strand_snapshot *s = pp->s;
@@ -856,7 +1049,10 @@ void st_pptext_finish(st_pptext *pp)
         size_t j = i;
         while (j < n && r[j].section == r[i].section)
             j++;
-        classify_section(s, r + i, j - i, sec[r[i].section].main_pc, tmp);
+        if (sec[r[i].section].heap)
+            heap_kinds(s, r + i, j - i);
+        else
+            classify_section(s, r + i, j - i, sec[r[i].section].main_pc, tmp);
         i = j;
     }
     st_free(&s->alloc, tmp, n * sizeof *tmp);

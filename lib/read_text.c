@@ -50,6 +50,15 @@ typedef struct memo {
     char ln[11];
 } memo;
 
+#define SCACHE_BITS 8
+typedef struct scache {
+    uint64_t h;        /* ids_hash of the frames */
+    uint32_t stack;    /* STRAND_NONE: empty slot */
+    strand_str status; /* the status `kind` is for; 0: none yet */
+    uint16_t kind;
+    bool system;
+} scache;
+
 typedef struct block {
     header h;
     enum src src;
@@ -70,6 +79,7 @@ struct st_text {
     uint32_t *frames; /* STRAND_MAX_FRAMES */
     size_t n_frames;
     memo *memo;           /* MEMO_SLOTS */
+    scache scache[1u << SCACHE_BITS];
     char ind[MAX_INDENT]; /* the block's indentation */
     size_t ind_n;
     bool ind_lazy; /* header had a log prefix: take the indent from the next line */
@@ -874,6 +884,38 @@ static bool is_system(st_text *t)
     return false;
 }
 
+/* A hash of the frame ids, for the stack cache. */
+static uint64_t ids_hash(const uint32_t *f, size_t n)
+{
+    uint64_t h = n * 0x9e3779b97f4a7c15ull;
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2)
+        h = (h ^ ((uint64_t)f[i] << 32 | f[i + 1])) * 0xff51afd7ed558ccdull;
+    if (i < n)
+        h = (h ^ f[i]) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 31);
+}
+
+/* The stack cache: dumps repeat stacks, so the id, system flag and kind of
+ * the current frames are usually known from a goroutine before, found by a
+ * hash of the ids and one comparison instead of interning. */
+static scache *stack_cached(st_text *t)
+{
+    uint64_t h = ids_hash(t->frames, t->n_frames);
+    scache *c = &t->scache[h >> (64 - SCACHE_BITS)];
+    size_t n;
+    const uint32_t *fr;
+    if (c->stack != STRAND_NONE && c->h == h &&
+        (fr = strand_stack_frames(t->s, c->stack, &n), n == t->n_frames) &&
+        (n == 0 || memcmp(fr, t->frames, n * sizeof *fr) == 0))
+        return c;
+    uint32_t id = st_stack(t->s, t->frames, t->n_frames);
+    if (id == STRAND_NONE)
+        return NULL;
+    *c = (scache){h, id, 0, 0, is_system(t)};
+    return c;
+}
+
 /* The goroutine's own frames are complete: intern the stack, find the kind. */
 static void close_own(st_text *t)
 {
@@ -882,14 +924,19 @@ static void close_own(st_text *t)
         return;
     b->own_done = true;
     b->n_own = (uint32_t)t->n_frames;
-    b->stack = st_stack(t->s, t->frames, t->n_frames);
-    if (t->s->oom)
+    scache *c = stack_cached(t);
+    if (!c || t->s->oom)
         return;
-    size_t sn;
-    const char *st = str_of(t->s, b->h.status, &sn);
-    strand_kind k = st_kind_from_status(st, sn);
-    b->kind = (uint16_t)st_kind_refine(t->s, k, t->frames, t->n_frames);
-    if (b->h.id == 0 || is_system(t))
+    b->stack = c->stack;
+    if (!c->status || c->status != b->h.status) {
+        size_t sn;
+        const char *st = str_of(t->s, b->h.status, &sn);
+        strand_kind k = st_kind_from_status(st, sn);
+        c->kind = (uint16_t)st_kind_refine(t->s, k, t->frames, t->n_frames);
+        c->status = b->h.status;
+    }
+    b->kind = c->kind;
+    if (b->h.id == 0 || c->system)
         b->h.flags |= STRAND_G_SYSTEM;
 }
 
@@ -1612,6 +1659,8 @@ st_text *st_text_new(strand_snapshot *s)
     }
     for (size_t i = 0; i < MEMO_SLOTS; i++)
         t->memo[i] = (memo){0, 0, 0, 0, 0, STRAND_NONE, 0, {0}};
+    for (size_t i = 0; i < 1u << SCACHE_BITS; i++)
+        t->scache[i].stack = STRAND_NONE;
     return t;
 }
 

@@ -10,12 +10,25 @@ static const char usage[] =
     "what it looks like in a goroutine profile, why it happens, the fix, and a\n"
     "short Go example of the bug and its fix.\n";
 
-static void indent_block(const char *text, const char *pad)
+/* Prints `text` line by line after `pad`; prose lines are wrapped at word
+ * boundaries to fit 80 columns, code lines (wrap == 0) are kept as they are. */
+static void indent_block(const char *text, const char *pad, int wrap)
 {
+    const size_t width = 80 - strlen(pad);
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        while (wrap && n > width) {
+            size_t cut = width;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                break;
+            printf("%s%.*s\n", pad, (int)cut, p);
+            p += cut + 1;
+            n -= cut + 1;
+        }
         printf("%s%.*s\n", n ? pad : "", (int)n, p);
         p += n + (nl ? 1 : 0);
     }
@@ -26,18 +39,18 @@ static void explain_one(const strand_class_info *c)
     printf("%s: %s\n\n", c->id, c->title);
     printf("Verdict: %s\n\n", strand_verdict_name(c->verdict));
     printf("What it looks like:\n");
-    indent_block(c->clue, "  ");
+    indent_block(c->clue, "  ", 1);
     printf("\nWhy it happens:\n");
-    indent_block(c->cause, "  ");
+    indent_block(c->cause, "  ", 1);
     printf("\nFix:\n");
-    indent_block(c->fix, "  ");
+    indent_block(c->fix, "  ", 1);
     if (c->example_bug && *c->example_bug) {
         printf("\nBug:\n");
-        indent_block(c->example_bug, "    ");
+        indent_block(c->example_bug, "    ", 0);
     }
     if (c->example_fix && *c->example_fix) {
         printf("\nFixed:\n");
-        indent_block(c->example_fix, "    ");
+        indent_block(c->example_fix, "    ", 0);
     }
 }
 

@@ -12,6 +12,7 @@
  */
 #include "watch.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,8 +104,7 @@ struct watch_db {
     double retain, last_maintain, last_complaint;
     bool in_tx, tx_failed, fatal;
     bool busy;                 /* locked at the last try: do not wait for the lock again */
-    int tx_rc;
-    int64_t snapshot_id;
+    int tx_rc, tx_errno;
 };
 
 /* ---- errors --------------------------------------------------------------- */
@@ -132,7 +132,10 @@ static const char *explain(int rc)
     case SQLITE_READONLY:
         return "the database is read-only";
     case SQLITE_IOERR:
-        return "an I/O error on the database file";
+        return rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE
+                   ? "the file system refused to write the database (disk full, quota or file "
+                     "size limit?); what was stored before stays consistent"
+                   : "an I/O error on the database file";
     default:
         return NULL;
     }
@@ -141,8 +144,12 @@ static const char *explain(int rc)
 static void complain(watch_db *d, int rc, const char *what)
 {
     const char *why = explain(rc);
-    tool_error("database %s: %s: %s%s%s", d->path, what, sqlite3_errstr(rc), why ? ": " : "",
-               why ? why : "");
+    int sys = (rc & 0xff) != SQLITE_IOERR ? 0 : d->tx_errno ? d->tx_errno :
+              d->db ? sqlite3_system_errno(d->db) : 0;
+    tool_error("database %s: %s: %s%s%s%s%s", d->path, what, sqlite3_errstr(rc),
+               sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "", "");
+    if (why)
+        tool_error("database %s: %s", d->path, why);
 }
 
 /* ---- id maps ----------------------------------------------------------------- */
@@ -382,6 +389,7 @@ static int run(watch_db *d, sqlite3_stmt *st)
     if (rc != SQLITE_ROW && rc != SQLITE_DONE && !d->tx_failed) {
         d->tx_failed = true;
         d->tx_rc = rc;
+        d->tx_errno = sqlite3_system_errno(d->db);
     }
     return rc;
 }
@@ -402,6 +410,7 @@ static bool tx_begin(watch_db *d)
 {
     d->tx_failed = false;
     d->tx_rc = SQLITE_OK;
+    d->tx_errno = 0;
     int rc = exec(d, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) {
         d->tx_failed = true;
@@ -426,6 +435,8 @@ static void set_busy(watch_db *d, bool busy)
 static int tx_end(watch_db *d, const char *what)
 {
     int rc = d->tx_failed ? d->tx_rc : exec(d, "COMMIT");
+    if (rc != SQLITE_OK && !d->tx_failed)
+        d->tx_errno = sqlite3_system_errno(d->db);
     if (rc != SQLITE_OK && d->in_tx)
         exec(d, "ROLLBACK");
     d->in_tx = false;

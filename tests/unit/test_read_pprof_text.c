@@ -111,6 +111,10 @@ static void test_is_start(void **state)
         "3 @ 0x43ae36 0x40708c",
         "\t12 @ 0x1",
         "1 @",
+        "heap profile: 1: 2 [3: 4] @ heap/1048576",
+        "heap profile: 3125: 278608 [65271: 10202680] @ heap/2\r",
+        "936: 89856 [936: 89856] @ 0x406b0a 0x4ad90e",
+        "  0: 0 [12: 384] @ 0x1",
     };
     static const char *no[] = {
         "",
@@ -118,7 +122,13 @@ static void test_is_start(void **state)
         "goroutine profile: total",
         "goroutine profile: total 12x",
         "goroutine profile: total -1",
-        "heap profile: 1: 2 [3: 4] @ heap/1048576",
+        "heap profile: 1: 2 [3: 4]",
+        "heap profile: 1: 2 [3: 4] @ heap/",
+        "heap profile: 1: 2 [3 4] @ heap/2",
+        "1: 2 [3: 4] @",
+        "1: 2 [3: 4] @ foo",
+        "1: 2 [3: 4]",
+        "1: 2 @ 0x1",
         " profile: total 3",
         "3 @ foo",
         "3 @0x1",
@@ -567,6 +577,224 @@ static void test_two_profiles(void **state)
     strand_snapshot_free(s);
 }
 
+/* ---- heap profiles (writeHeapInternal, debug=1) ----------------------------------- */
+
+/* From a real Go 1.19 capture (MemProfileRate=1), cut down: the two-record
+ * time.After site, an all-runtime stack, a freed site, then MemStats. */
+static const char heap_text[] =
+    "heap profile: 1877: 170000 [2000: 180000] @ heap/2\n"                          /* 1 */
+    "936: 89856 [936: 89856] @ 0x406b0a 0x4ad90e 0x66dfc5 0x66dfe9 0x66ce2c 0x4680a1\n" /* 2 */
+    "#\t0x4ad90d\ttime.NewTimer+0x2d\t/usr/lib/go-1.19/src/time/sleep.go:87\n"
+    "#\t0x66dfc4\ttime.After+0x44\t\t/usr/lib/go-1.19/src/time/sleep.go:157\n"
+    "#\t0x66dfe8\tmain.pollOnce+0x68\t/src/poll.go:47\n"
+    "#\t0x66ce2b\tmain.poller+0x8b\t/src/main.go:28\n"
+    "\n"                                                                              /* 7 */
+    "936: 74880 [936: 74880] @ 0x4ad92e 0x66dfc5 0x66dfe9 0x66ce2c 0x4680a1\n"         /* 8 */
+    "#\t0x4ad92d\ttime.NewTimer+0x4d\t/usr/lib/go-1.19/src/time/sleep.go:88\n"
+    "#\t0x66dfc4\ttime.After+0x44\t\t/usr/lib/go-1.19/src/time/sleep.go:157\n"
+    "#\t0x66dfe8\tmain.pollOnce+0x68\t/src/poll.go:47\n"
+    "#\t0x66ce2b\tmain.poller+0x8b\t/src/main.go:28\n"
+    "\n"                                                                              /* 13 */
+    "5: 2048 [59: 24544] @ 0x4431e8 0x44349e 0x4433c5 0x465ee9\n"                      /* 14 */
+    "#\t0x4431e7\truntime.malg+0x27\t\t/usr/lib/go-1.19/src/runtime/proc.go:4076\n"
+    "#\t0x44349d\truntime.newproc1+0x7d\t\t/usr/lib/go-1.19/src/runtime/proc.go:4123\n"
+    "#\t0x4433c4\truntime.newproc.func1+0x24\t/usr/lib/go-1.19/src/runtime/proc.go:4098\n"
+    "#\t0x465ee8\truntime.systemstack+0x48\t/usr/lib/go-1.19/src/runtime/asm_amd64.s:492\n"
+    "\n"                                                                              /* 19 */
+    "0: 0 [69: 11000] @ 0x4bfab6 0x66d8ea 0x43acf2 0x4680a1\n"                         /* 20 */
+    "#\t0x4bfab5\tos.newFile+0x75\t\t/usr/lib/go-1.19/src/os/file_unix.go:127\n"
+    "#\t0x66d8e9\tmain.main+0x229\t\t/src/main.go:115\n"
+    "#\t0x43acf1\truntime.main+0x211\t/usr/lib/go-1.19/src/runtime/proc.go:250\n"
+    "\n"                                                                              /* 24 */
+    "\n"
+    "# runtime.MemStats\n"                                                            /* 26 */
+    "# Alloc = 377816\n"
+    "# TotalAlloc = 10315360\n"
+    "# Stack = 458752 / 458752\n"
+    "# PauseNs = [135977 13615 0 0]\n"
+    "# NumGC = 11\n"
+    "# DebugGC = false\n"
+    "# MaxRSS = 12087296\n";
+
+static void test_heap_profile(void **state)
+{
+    (void)state;
+    strand_snapshot *s = parse(heap_text); /* every line taken, MemStats too */
+    assert_int_equal(strand_snapshot_format(s), STRAND_FORMAT_PPROF_TEXT);
+    assert_string_equal(str(s, strand_snapshot_profile_type(s)), "heap");
+    assert_true(s->has_total_line);
+    assert_int_equal(strand_snapshot_total(s), 1877); /* in-use objects */
+    assert_int_equal(s->diags.len, 0);
+    assert_int_equal(strand_snapshot_skipped(s), 0);
+    size_t n;
+    const strand_record *r = strand_snapshot_records(s, &n);
+    assert_int_equal(n, 4);
+    static const int64_t counts[] = {936, 936, 5, 0};
+    static const uint32_t lines[] = {2, 8, 14, 20};
+    static const size_t nframes[] = {4, 4, 4, 3};
+    for (size_t i = 0; i < n; i++) {
+        size_t nf;
+        strand_stack_frames(s, r[i].stack, &nf);
+        assert_int_equal(r[i].count, counts[i]);
+        assert_int_equal(r[i].line, lines[i]);
+        assert_int_equal(nf, nframes[i]);
+        assert_int_equal(r[i].flags, 0);
+        assert_int_equal(r[i].labels, STRAND_NONE);
+    }
+    const strand_frame *f = frame_at(s, &r[0], 0);
+    assert_string_equal(str(s, f->func), "time.NewTimer");
+    assert_string_equal(str(s, f->file), "/usr/lib/go-1.19/src/time/sleep.go");
+    assert_int_equal(f->line, 87);
+    f = frame_at(s, &r[1], 2);
+    assert_string_equal(str(s, f->func), "main.pollOnce");
+    assert_string_equal(str(s, f->file), "/src/poll.go");
+    assert_int_equal(f->line, 47);
+    assert_int_not_equal(r[0].stack, r[1].stack); /* NewTimer lines 87 and 88 */
+    /* nothing is parked: the kind comes from the frames, as in a protobuf sample */
+    assert_int_equal(r[0].kind, STRAND_KIND_RUNNABLE);
+    assert_int_equal(r[2].kind, STRAND_KIND_RUNTIME);
+    strand_snapshot_free(s);
+}
+
+/* The analysis of a heap text profile names the time.After timers, as it
+ * does for the protobuf heap profile. */
+static void test_heap_analysis(void **state)
+{
+    (void)state;
+    strand_snapshot *s = parse(heap_text);
+    strand_error err;
+    const strand_snapshot *snaps[1] = {s};
+    strand_report *rep = strand_analyze(snaps, 1, NULL, &err);
+    assert_non_null(rep);
+    size_t n;
+    const strand_finding *fd = strand_report_findings(rep, &n);
+    size_t timers = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fd[i].verdict == STRAND_VERDICT_OK)
+            continue;
+        assert_string_equal(fd[i].cls->id, "timer-time-after");
+        assert_int_equal(fd[i].verdict, STRAND_VERDICT_LEAK);
+        assert_string_equal(fd[i].site.function, "main.pollOnce");
+        assert_string_equal(fd[i].site.file, "/src/poll.go");
+        assert_int_equal(fd[i].site.line, 47);
+        assert_int_equal(fd[i].group_members, 2);
+        timers++;
+    }
+    assert_int_equal(timers, 1);
+    strand_report_free(rep);
+    strand_snapshot_free(s);
+}
+
+/* After the MemStats block the profile is over: other text is refused. */
+static void test_heap_memstats_ends(void **state)
+{
+    (void)state;
+    static const char text[] = "heap profile: 1: 8 [1: 8] @ heap/1048576\n" /* 1 */
+                               "1: 8 [1: 8] @ 0x1 0x2\n"                    /* 2 */
+                               "#\t0x1\tmain.f+0x1\t/a.go:1\n"              /* 3 */
+                               "\n"                                         /* 4 */
+                               "# runtime.MemStats\n"                       /* 5 */
+                               "# Alloc = 1\n"                              /* 6 */
+                               "#\n"                                        /* 7 */
+                               "goroutine 1 [running]:\n"                   /* 8 */
+                               "# Alloc = 2\n";                             /* 9 */
+    strand_snapshot *s = st_snapshot_new(NULL, NULL);
+    st_pptext *pp = st_pptext_new(s);
+    uint32_t first = 0;
+    assert_int_equal(feed(pp, text, sizeof text - 1, &first), 2);
+    assert_int_equal(first, 8);
+    st_pptext_finish(pp);
+    st_pptext_free(pp);
+    assert_int_equal(s->records.len, 1);
+    assert_int_equal(s->diags.len, 0);
+    strand_snapshot_free(s);
+    /* "# runtime.MemStats" means nothing in a goroutine profile */
+    s = st_snapshot_new(NULL, NULL);
+    pp = st_pptext_new(s);
+    assert_int_equal(feed(pp, "goroutine profile: total 1\n\n# runtime.MemStats\n", 47, &first), 1);
+    assert_int_equal(first, 3);
+    st_pptext_finish(pp);
+    st_pptext_free(pp);
+    strand_snapshot_free(s);
+}
+
+static const char heap_malformed[] =
+    "heap profile: 9: 90 [9: 90] @ heap/2\n"               /* 1 */
+    "1: 8 [1: 8 @ 0x1 0x2\n"                               /* 2: no ']' */
+    "#\t0x1\tmain.a+0x1\t/a.go:1\n"                        /* 3: skipped with it */
+    "\n"                                                   /* 4 */
+    "1: 8 [1: 8] @ 0x1 0xZZ\n"                             /* 5: bad PC */
+    "#\t0x1\tmain.b+0x1\t/a.go:2\n"                        /* 6 */
+    "\n"                                                   /* 7 */
+    "99999999999999999999: 8 [1: 8] @ 0x1\n"               /* 8: count out of range */
+    "\n"                                                   /* 9 */
+    "2: 16 [2: 16] @ 0x1 0x2\n"                            /* 10 */
+    "#\t0x1\tmain.c+0x1\n"                                 /* 11: no FILE:LINE */
+    "\n"                                                   /* 12 */
+    "3: 24 [3: 24] @ 0x1 0x2\n"                            /* 13: kept */
+    "#\t0x1\tmain.d+0x1\t/a.go:4\n"                        /* 14 */
+    "\n"                                                   /* 15 */
+    "#\t0x1\tmain.e+0x1\t/a.go:5\n"                        /* 16: stray frame */
+    "1: x [1: 8] @ 0x1\n"                                  /* 17: not a number */
+    "#\t0x1\tmain.f+0x1\t/a.go:6\n"                        /* 18 */
+    "\n"                                                   /* 19 */
+    "# runtime.MemStats\n"                                 /* 20 */
+    "# Alloc = 1\n";                                       /* 21 */
+
+static void test_heap_malformed(void **state)
+{
+    (void)state;
+    strand_snapshot *s = parse(heap_malformed);
+    size_t n, nd;
+    const strand_record *r = strand_snapshot_records(s, &n);
+    const strand_diagnostic *d = strand_snapshot_diagnostics(s, &nd);
+    assert_int_equal(n, 1);
+    assert_int_equal(r[0].count, 3);
+    assert_int_equal(r[0].line, 13);
+    assert_string_equal(top_func(s, &r[0]), "main.d");
+    assert_int_equal(strand_snapshot_skipped(s), 5);
+    static const struct {
+        uint32_t line;
+        const char *msg;
+    } want[] = {
+        {2, "malformed heap profile record"},  {5, "record PC is not a hex number"},
+        {8, "malformed heap profile record"},  {11, "malformed frame line"},
+        {16, "frame line outside a record"},   {17, "malformed heap profile record"},
+    };
+    assert_int_equal(nd, sizeof want / sizeof *want);
+    for (size_t i = 0; i < nd; i++) {
+        assert_int_equal(d[i].line, want[i].line);
+        assert_int_equal(d[i].code, STRAND_ERR_FORMAT);
+        assert_string_equal(d[i].message, want[i].msg);
+    }
+    assert_int_equal(d[0].offset, 37);
+    assert_int_equal(strand_snapshot_total(s), 9);
+    strand_snapshot_free(s);
+    /* in-use counts over the header's total */
+    s = parse("heap profile: 1: 8 [1: 8] @ heap/2\n2: 16 [2: 16] @ 0x1\n#\t0x1\tmain.f+0x1\t/a.go:1\n");
+    assert_int_equal(count_diags(s, "record counts add up to more than the profile's total"), 1);
+    strand_snapshot_free(s);
+}
+
+/* A heap profile and a goroutine profile in one input (a log of both). */
+static void test_heap_then_goroutines(void **state)
+{
+    (void)state;
+    strand_snapshot *s = parse("1: 8 [1: 8] @ 0x1 0x2\n"
+                               "#\t0x1\tmain.h+0x1\t/a.go:1\n"
+                               "\n"
+                               "goroutine profile: total 2\n"
+                               "2 @ 0x43ae36 0x464bb5 0x664559 0x467d41\n"
+                               "#\t0x464bb4\ttime.Sleep+0x134\t/go/src/runtime/time.go:195\n"
+                               "#\t0x664558\tmain.sleep+0x18\t/src/misc.go:32\n");
+    assert_string_equal(str(s, strand_snapshot_profile_type(s)), "heap");
+    assert_int_equal(s->records.len, 2);
+    expect_kind(s, "main.h", STRAND_KIND_RUNNABLE);
+    expect_kind(s, "time.Sleep", STRAND_KIND_SLEEP);
+    assert_int_equal(s->diags.len, 0);
+    strand_snapshot_free(s);
+}
+
 /* ---- real profiles ------------------------------------------------------------------- */
 
 static char *slurp(const char *path, size_t *len)
@@ -743,6 +971,11 @@ int main(void)
         cmocka_unit_test(test_kinds_one_direction),
         cmocka_unit_test(test_kinds_gopark_from_runtime_main),
         cmocka_unit_test(test_two_profiles),
+        cmocka_unit_test(test_heap_profile),
+        cmocka_unit_test(test_heap_analysis),
+        cmocka_unit_test(test_heap_memstats_ends),
+        cmocka_unit_test(test_heap_malformed),
+        cmocka_unit_test(test_heap_then_goroutines),
         cmocka_unit_test(test_real_fixtures),
         cmocka_unit_test(test_alloc_failures),
     };

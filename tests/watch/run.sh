@@ -245,6 +245,22 @@ else
 	bad "a locked database: clear error, watching goes on, storing resumes ($before, $during, $after)"
 fi
 
+# a file system that refuses to grow the file (here: a file size limit)
+start big -mode leak -rate 20ms
+big=$(url "$addr")
+(
+	ulimit -f 400
+	"$strand" watch --every 200ms --duration 20s --json --db "$work/g.db" "$big" >"$work/g.json" 2>"$work/g.err"
+)
+grc=$?
+n=$(sqlite3 "$work/g.db" "PRAGMA integrity_check; SELECT count(*) > 0 FROM snapshots;" 2>&1 | tr '\n' ' ')
+if [ "$grc" -eq 2 ] && [ "$n" = "ok 1 " ] && grep -q "refused to write" "$work/g.err"; then
+	ok "a database that cannot grow: clear error, exit 2, what was stored stays consistent"
+else
+	cat "$work/g.err"
+	bad "a database that cannot grow: clear error, exit 2, what was stored stays consistent ($grc, $n)"
+fi
+
 # ---- a directory of snapshot files ----------------------------------------------------
 start fast -mode leak -rate 100ms
 fast=$(url "$addr")
