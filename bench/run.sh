@@ -23,10 +23,10 @@
 #
 # The first run is long: n1m takes about 4 minutes and 8 GB of memory to
 # generate (3 GB of disk; n100k and the series another 3 GB), and panicparse
-# about 9 minutes on n100k. Its results are kept with the corpus and reused.
+# up to 10 minutes on n100k. Both are kept in the cache and reused.
 set -euo pipefail
 
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 case "${1:-}" in
 -h | --help) usage; exit 0 ;;
 corpora | "") mode=${1:-all} ;;
@@ -157,7 +157,10 @@ declare -A MED RSS BYTES
 # Strand exits 1 when it finds a leak; only a status above 1 is a failure.
 ok1='|| test $? -eq 1'
 q() { printf '%q' "$1"; }
-S=$(q "$STRAND")
+# Time one copy of the binary: a `make` elsewhere may rebuild build/strand
+# while this runs.
+cp "$(command -v "$STRAND")" "$res/strand"
+S=$(q "$res/strand")
 
 row() { # size key label runs median bytes rss cpu note
 	MED[$1/$2]=$5 BYTES[$1/$2]=$6 RSS[$1/$2]=$7
@@ -190,7 +193,8 @@ hf() {
 
 # pp_run SIZE FILE: panicparse, timed by GNU time (each run takes seconds to
 # minutes). Its result does not depend on strand, so it is kept next to the
-# corpus and reused until BENCH_PANICPARSE=fresh.
+# corpus and reused, if the machine was quiet then (load average at most the
+# number of CPUs), until BENCH_PANICPARSE=fresh.
 pp_run() {
 	local size=$1 f=$2 bytes times=() cpus=() rss=0 note="" t m u sy i n=$pp_runs
 	local cache=$dir/corpus/$size/panicparse.tsv version
@@ -198,12 +202,17 @@ pp_run() {
 	bytes=$(stat -c %s "$f")
 	local label="panicparse -parse=false -rebase=false"
 	if [ "$pp" != fresh ] && [ -f "$cache" ] && [ "$(cut -f1 "$cache")" = "$version" ]; then
-		IFS=$'\t' read -r _ n med rss cpu note when <"$cache"
+		IFS=$'\t' read -r _ n med rss cpu note when load <"$cache"
 		[ "$note" = - ] && note=
-		say "$size: panicparse: reusing the result of $when ($cache)"
-		row "$size" panicparse "$label" "$n" "$med" "$bytes" "$rss" "$cpu" "${note:+$note; }measured $when"
-		return
+		# A result measured on a busy machine is not kept.
+		if awk -v l="${load:-99}" -v n="$(nproc)" 'BEGIN { exit !(l <= n) }'; then
+			say "$size: panicparse: reusing the result of $when ($cache)"
+			row "$size" panicparse "$label" "$n" "$med" "$bytes" "$rss" "$cpu" "${note:+$note; }measured $when"
+			return
+		fi
 	fi
+	local load0
+	load0=$(cut -d' ' -f1 /proc/loadavg)
 	[ "$size" = n10k ] || n=$pp_runs_big
 	# The fastest mode that still parses, groups and prints every bucket:
 	# no source parsing (-parse=false), no GOROOT/GOPATH guessing (-rebase=false).
@@ -234,7 +243,10 @@ pp_run() {
 	fi
 	[ "$rss" = 0 ] && rss=-
 	row "$size" panicparse "$label" "${#times[@]}" "$med" "$bytes" "$rss" "$cpu" "$note"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$version" "${#times[@]}" "$med" "$rss" "$cpu" "${note:--}" "$(date -u '+%Y-%m-%d %H:%M UTC')" >"$cache"
+	# The load average: the higher of the start and the end of the runs.
+	load0=$(awk -v a="$load0" -v b="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN { print (a > b) ? a : b }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$version" "${#times[@]}" "$med" "$rss" "$cpu" "${note:--}" \
+		"$(date -u '+%Y-%m-%d %H:%M UTC')" "$load0" >"$cache"
 }
 
 for size in "${sizes[@]}"; do
@@ -286,7 +298,7 @@ fi
 
 {
 	echo "Strand benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "strand: $STRAND ($("$STRAND" --version 2>/dev/null | head -1 || true))"
+	echo "strand: $STRAND ($("$res/strand" --version 2>/dev/null | head -1 || true)), copied to $res/strand"
 	echo "corpora: $dir/corpus"
 	awk -v n="$(nproc)" '$1 > n { printf "WARNING: the machine is busy (load %s on %d CPUs): the timings are not reliable\n", $1, n }' /proc/loadavg
 	echo

@@ -10,7 +10,8 @@
 # Reports: snapshots taken against those due, the spacing of each target's
 # snapshots (mean, p99, max), ticks skipped, the worst start lag, and CPU per
 # snapshot (strand's own user+system time, and GNU time's view). Everything
-# stays on 127.0.0.1; everything started is killed on exit.
+# stays on 127.0.0.1; everything started is killed on exit. Needs go, jq,
+# curl, sqlite3 and GNU time (/usr/bin/time, Debian package "time").
 set -euo pipefail
 strand=${1:-build/strand}
 targets=${2:-100}
@@ -27,6 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 cp "$here"/tests/watch/leaky/*.go "$here"/tests/watch/leaky/go.mod "$work/"
+[ -n "${HOME:-}" ] || [ -n "${GOCACHE:-}" ] || export GOCACHE="$work/gocache"
 (cd "$work" && GOFLAGS= go build -o "$work/leaky" .)
 
 per=10
