@@ -42,6 +42,7 @@ done
 # ---- the Go program ----------------------------------------------------------
 mkdir -p "$work/src"
 cp "$here"/leaky/*.go "$here/leaky/go.mod" "$work/src/"
+[ -n "${HOME:-}" ] || [ -n "${GOCACHE:-}" ] || export GOCACHE="$work/gocache"
 if (cd "$work/src" && GOFLAGS= GO111MODULE=on go build -o "$work/leaky" .) >"$work/build.log" 2>&1; then
 	ok "build the Go test program"
 else
@@ -227,15 +228,18 @@ fi
 wpid=$!
 pids="$pids $wpid"
 sleep 1.5
-before=$(sqlite3 "$work/d.db" "SELECT count(*) FROM snapshots")
+before=$(sqlite3 -cmd ".timeout 5000" "$work/d.db" "SELECT count(*) FROM snapshots")
+# .timeout: the lock is taken between two of the watch's own (short)
+# transactions rather than failing when one is in progress
 (
+	echo ".timeout 5000"
 	echo "BEGIN EXCLUSIVE; INSERT INTO targets(name, kind, created) VALUES('lock', 'url', 0);"
 	sleep 3.5
 	echo "COMMIT;"
 ) | sqlite3 "$work/d.db"
-during=$(sqlite3 "$work/d.db" "SELECT count(*) FROM snapshots")
+during=$(sqlite3 -cmd ".timeout 5000" "$work/d.db" "SELECT count(*) FROM snapshots")
 wait "$wpid"
-after=$(sqlite3 "$work/d.db" "SELECT count(*) FROM snapshots")
+after=$(sqlite3 -cmd ".timeout 5000" "$work/d.db" "SELECT count(*) FROM snapshots")
 if grep -q "locked" "$work/e.err" && [ "$after" -gt "$during" ] && [ "$during" -ge "$before" ] &&
 	[ "$(jq -s 'map(select(.event == "stop"))[0].db_errors >= 1 and
 	  (map(select(.event == "snapshot")) | length >= 6)' "$work/e.json")" = true ]; then
