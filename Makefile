@@ -14,7 +14,7 @@ CFLAGS_WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-pr
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(CFLAGS_WARN) $(CFLAGS) \
              -Iinclude -pthread $(EXTRA_CFLAGS)
-LIBS = -lz -lpthread -lm -lcurl -lsqlite3
+LIBS = -lz -lpthread -lm -ldl
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
 TOOL_SRC := $(sort $(wildcard tool/*.c))

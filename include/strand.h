@@ -266,7 +266,8 @@ typedef struct strand_snapshot strand_snapshot;
 typedef struct strand_read_options {
     const strand_alloc *alloc; /* NULL: malloc */
     const char *name;          /* input name for reports ("-" for stdin); copied */
-    unsigned threads;          /* 0: automatic; 1: single-threaded */
+    unsigned threads;          /* strand_read_fd only (see there): 0: automatic;
+                                  1: single-threaded; N: N parsing threads */
 } strand_read_options;
 
 typedef struct strand_reader strand_reader;
@@ -285,10 +286,26 @@ strand_snapshot *strand_reader_finish(strand_reader *r, strand_error *err);
 /** Discard a reader that will not be finished. NULL is a no-op. */
 void strand_reader_free(strand_reader *r);
 
-/** Convenience: read everything from a file descriptor (file or pipe). */
+/** Convenience: read everything from a file descriptor (file or pipe).
+ *
+ *  Threads: with opts->threads != 1, a big text dump is read in parallel: one
+ *  thread reads the descriptor into a ring of buffers (at most 48 MiB in all,
+ *  reused: memory does not grow with the input), the buffers are cut where a
+ *  goroutine block starts and parsed on `threads` threads (0: one per online
+ *  CPU, at most 8), and the pieces are merged in input order. The snapshot
+ *  is the one a single thread makes, ids, line numbers and diagnostics
+ *  included; a piece whose text does not start cleanly at a block (text
+ *  between blocks, a panic value, goleak output, a line cut by the buffer)
+ *  is read on, in order, by the piece before it. Input that does not start
+ *  like a goroutine dump, input that fits in one buffer and binary input are
+ *  read on the calling thread. All threads are created and joined inside
+ *  this call. With threads != 1 and a caller's allocator, that allocator is
+ *  called from several threads at once and must be thread-safe; with a
+ *  caller's allocator, threads == 0 means 1. */
 strand_snapshot *strand_read_fd(int fd, const strand_read_options *opts, strand_error *err);
 
-/** Convenience: read a buffer. */
+/** Convenience: read a buffer (on the calling thread; opts->threads is
+ *  ignored, as by the push reader). */
 strand_snapshot *strand_read_mem(const void *data, size_t len, const strand_read_options *opts,
                                  strand_error *err);
 

@@ -234,6 +234,8 @@ static const recognizer recognizers[] = {
     {"context.(*cancelCtx).Err", ST_AT_TOP, ST_F_CTXPOLL},
     {"context.(*timerCtx).Err", ST_AT_TOP, ST_F_CTXPOLL},
     {"net/http.(*persistConn).roundTrip", ST_AT_ANY, ST_F_HTTP_CALL},
+    {"net/http.(*Transport).getConn", ST_AT_ANY, ST_F_HTTP_WAIT},
+    {"net/http.(*bodyEOFSignal).*", ST_AT_ANY, ST_F_HTTP_WAIT},
     {"net/http.(*persistConn).readLoop", ST_AT_ANY, ST_F_HTTP_READ},
     {"net/http.(*persistConn).writeLoop", ST_AT_ANY, ST_F_HTTP_WRITE},
     {"golang.org/x/sync/errgroup.(*Group).Go.func*", ST_AT_ANY, ST_F_EG_WORKER},
@@ -438,31 +440,47 @@ static void group_init(st_group *g, uint32_t stack, strand_kind k, const stack_i
     g->labels = STRAND_NONE;
 }
 
+/* [semacquire] (Go <= 1.19) names no primitive: kind.c guesses a mutex and
+ * sharpens it by the sync frames. With none of them (no known blocking frame
+ * above the first frame that is not the runtime's) the semaphore is the
+ * runtime's own, whose frames a traceback hides: an allocation waiting for
+ * a GC to start, a stop-the-world (work.startSema, gcsema, worldsema in
+ * runtime/mgc.go and proc.go; runtime.GC, ReadMemStats, the profiler that
+ * wrote this dump). It runs again as soon as that ends: runnable, not parked
+ * on the user's lock. */
+static bool on_runtime_sema(const strand_snapshot *s, const strand_goroutine *go, uint32_t feat)
+{
+    if (go->kind != STRAND_KIND_MUTEX || go->status == STRAND_NONE ||
+        (feat & (ST_F_MUTEX | ST_F_RWMUTEX | ST_F_WG_WAIT | ST_F_COND)))
+        return false;
+    size_t n, nf;
+    const char *st = strand_str_get(s, go->status, &n);
+    if (n != 10 || memcmp(st, "semacquire", 10) != 0)
+        return false;
+    const uint32_t *fr = strand_stack_frames(s, go->stack, &nf);
+    return nf && st_kind_from_frames(s, fr, nf) == STRAND_KIND_UNKNOWN;
+}
+
 /* Goroutines: dedupe ids (goleak reports can list one goroutine in several
  * failures), group, and remember each goroutine's group for the ids pass. */
-static bool group_goroutines(build *b, st_map *index, uint32_t *gi)
+static bool group_goroutines(build *b, st_map *index, uint32_t *gi, st_idset *seen)
 {
     st_ctx *c = b->c;
     size_t n;
     const strand_goroutine *gs = strand_snapshot_goroutines(c->s, &n);
-    st_map seen;
-    st_map_init(&seen, c->alloc);
     for (size_t i = 0; i < n && !c->oom; i++) {
         const strand_goroutine *go = &gs[i];
         gi[i] = UINT32_MAX;
         bool fresh = true;
         if (go->flags & STRAND_G_HAS_ID) {
-            uint32_t *v = st_map_put(&seen, go->id * 0x9e3779b97f4a7c15ull + 1, &fresh);
-            if (!v) {
-                c->oom = true;
-                break;
-            }
-            if (!fresh)
+            if (!st_idset_add(seen, go->id))
                 continue;
             c->has_ids = true;
         }
         const stack_info *si = stack_get(b, go->stack);
-        strand_kind k = refine_kind((strand_kind)go->kind, si->feat);
+        strand_kind k = on_runtime_sema(c->s, go, si->feat)
+                            ? STRAND_KIND_RUNNABLE
+                            : refine_kind((strand_kind)go->kind, si->feat);
         uint64_t key = st_hash_mix(st_hash_mix(si->nkey, k), creator_hash(c->s, go->created_by));
         st_group *g = group_for(c, index, key, &fresh);
         if (!g)
@@ -480,9 +498,7 @@ static bool group_goroutines(build *b, st_map *index, uint32_t *gi)
         note_wait(g, go->wait_minutes);
         gi[i] = (uint32_t)(g - c->g);
     }
-    bool ok = !seen.oom;
-    st_map_free(&seen);
-    return ok && !c->oom;
+    return !c->oom;
 }
 
 static bool group_records(build *b, st_map *index)
@@ -517,14 +533,12 @@ static int cmp_u64(const void *a, const void *b)
 
 /* Second pass over goroutines: ids per group (sorted), and orphans: members
  * whose creating goroutine ("created by ... in goroutine N") is absent. */
-static bool collect_ids(st_ctx *c, const uint32_t *gi)
+static bool collect_ids(st_ctx *c, const uint32_t *gi, st_idset *present)
 {
     size_t n;
     const strand_goroutine *gs = strand_snapshot_goroutines(c->s, &n);
     if (!c->has_ids)
         return true;
-    st_map present;
-    st_map_init(&present, c->alloc);
     for (size_t i = 0; i < c->n; i++) {
         st_group *g = &c->g[i];
         g->ids = st_arena_alloc(c->ar, g->count * sizeof *g->ids, 8);
@@ -536,23 +550,21 @@ static bool collect_ids(st_ctx *c, const uint32_t *gi)
             continue;
         st_group *g = &c->g[gi[i]];
         g->ids[g->n_ids++] = gs[i].id;
-        bool fresh;
-        if (!st_map_put(&present, gs[i].id * 0x9e3779b97f4a7c15ull + 1, &fresh))
-            break;
+        if (!(gs[i].flags & STRAND_G_HAS_ID)) /* the ids grouped: seen ones already in */
+            st_idset_add(present, gs[i].id);
     }
-    for (size_t i = 0; i < n && !present.oom; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (gi[i] == UINT32_MAX || !gs[i].creator_id)
             continue;
         st_group *g = &c->g[gi[i]];
         g->with_creator_id++;
-        if (st_map_get(&present, gs[i].creator_id * 0x9e3779b97f4a7c15ull + 1) == UINT32_MAX)
+        if (!st_idset_has(present, gs[i].creator_id))
             g->orphans++;
     }
-    bool ok = !present.oom;
-    st_map_free(&present);
     for (size_t i = 0; i < c->n; i++)
-        qsort(c->g[i].ids, c->g[i].n_ids, sizeof(uint64_t), cmp_u64);
-    return ok;
+        if (!st_sort_u64(c->alloc, c->g[i].ids, c->g[i].n_ids))
+            qsort(c->g[i].ids, c->g[i].n_ids, sizeof(uint64_t), cmp_u64);
+    return true;
 }
 
 /* ---- facts ---------------------------------------------------------------- */
@@ -698,13 +710,22 @@ bool st_ctx_build(st_ctx *c, const strand_snapshot *s, const strand_analyze_opti
     uint32_t *gi = st_malloc(c->alloc, ng * sizeof(uint32_t) + 1);
     st_map index;
     st_map_init(&index, c->alloc);
-    bool ok = b.func_any && b.func_top && b.stacks && gi;
+    st_idset ids; /* the goroutine ids seen (a bitmap over their range, as a rule) */
+    const strand_goroutine *gs = strand_snapshot_goroutines(s, &ng);
+    uint64_t lo = ng ? gs[0].id : 0, hi = lo;
+    for (size_t i = 1; i < ng; i++) {
+        lo = gs[i].id < lo ? gs[i].id : lo;
+        hi = gs[i].id > hi ? gs[i].id : hi;
+    }
+    bool ok = st_idset_init(&ids, c->alloc, lo, hi, ng) && b.func_any && b.func_top && b.stacks &&
+              gi;
     if (ok) {
         memset(b.func_any, 0, nstr * sizeof(uint32_t));
         memset(b.stacks, 0, b.n_stacks * sizeof(stack_info));
-        ok = group_goroutines(&b, &index, gi) && group_records(&b, &index) &&
-             collect_ids(c, gi) && !index.oom;
+        ok = group_goroutines(&b, &index, gi, &ids) && group_records(&b, &index) &&
+             collect_ids(c, gi, &ids) && !index.oom;
     }
+    st_idset_free(&ids);
     st_map_free(&index);
     st_free(c->alloc, gi, ng * sizeof(uint32_t) + 1);
     st_free(c->alloc, b.stacks, b.n_stacks * sizeof(stack_info) + 1);
@@ -833,6 +854,11 @@ static bool finding_ids(strand_report *r, strand_finding *fd, const st_ctx *c, s
         total += c->g[m - 1].n_ids;
     if (!total)
         return true;
+    if (!members[gi]) { /* sorted already, in the report's arena */
+        fd->goroutine_ids = c->g[gi].ids;
+        fd->n_goroutine_ids = total;
+        return true;
+    }
     uint64_t *ids = st_arena_alloc(&r->arena, total * sizeof *ids, 8);
     if (!ids)
         return false;
@@ -844,7 +870,8 @@ static bool finding_ids(strand_report *r, strand_finding *fd, const st_ctx *c, s
             memcpy(ids + k, g->ids, g->n_ids * sizeof *ids);
         k += g->n_ids;
     }
-    qsort(ids, k, sizeof *ids, cmp_u64);
+    if (!st_sort_u64(&r->alloc, ids, k))
+        qsort(ids, k, sizeof *ids, cmp_u64);
     fd->goroutine_ids = ids;
     fd->n_goroutine_ids = k;
     return true;

@@ -92,6 +92,9 @@ enum {
     ST_F_UNRESOLVED = 1u << 22, /* a frame without a function name */
     ST_F_MAIN = 1u << 23,      /* main.main is on the stack */
     ST_F_TICKER = 1u << 24,    /* time.(*Ticker)/time.Tick frames (rarely visible) */
+    ST_F_HTTP_WAIT = 1u << 25, /* net/http client, no roundTrip: Transport.getConn (waits
+                                  for a connection), bodyEOFSignal (reads the body, hands
+                                  the connection back to readLoop) */
 };
 
 #define ST_MAX_EV 12
@@ -182,8 +185,16 @@ bool st_ctx_build(st_ctx *c, const strand_snapshot *s, const strand_analyze_opti
                   st_arena *ar);
 /* Decide class, verdict, evidence, cause and fix for every group. */
 void st_ctx_decide(st_ctx *c);
-/* Cause and fix placed at the site, for groups that have none yet. */
+/* Cause and fix placed at the site, for groups that have none yet; a group
+ * whose verdict is leak under a class whose verdict is ok gets the class of
+ * its mechanism (st_leak_class) first. */
 void st_ctx_place_text(st_ctx *c);
+/* The leak class of a group's blocking mechanism, for a group found leaking
+ * by other means than its class (the runtime's "leaked" mark, a trend):
+ * chan-send, chan-receive-*, select-never-ready, net-read-no-deadline,
+ * nil-channel, select-no-cases, waitgroup-missing-done, cond-wait-no-signal,
+ * mutex-no-holder (runtime-marked only), else growing-population. */
+const char *st_leak_class(const st_group *g);
 void st_ctx_free(st_ctx *c);
 
 /* Evidence: append a formatted sentence (report arena). */
@@ -231,6 +242,56 @@ bool st_source_read(const strand_analyze_options *o, const char *file, uint32_t 
 bool st_source_has_deadline(const strand_analyze_options *o, const char *file, uint32_t line);
 
 /* ---- series (compare.c) ------------------------------------------------------ */
+
+/* What the goroutine ids say about a group's churn over a window. */
+typedef struct st_churn {
+    size_t early;    /* earlier snapshots, in the first half of the window (and the
+                      * first), whose ids are known: 0 when there are none */
+    double departed; /* their goroutines that are gone by the last snapshot */
+    bool none_left;  /* ids in every snapshot, and no goroutine of any left */
+} st_churn;
+
+/* The trend of one group's counts c[0..n), oldest first, at times t (any
+ * unit; NULL: equally spaced); `ch` the ids' view, NULL without ids.
+ *
+ * new: zero until the last count; gone: zero at the end; steady when all
+ * equal. Else, with n >= 3, growing when
+ *  - most later counts sit above earlier ones: the Mann-Kendall S (pairs
+ *    later-above-earlier minus later-below), with its variance corrected
+ *    for ties, has Z = (S - 1) / sd >= 1.645 (5% one-sided); at n = 3,
+ *    where no S is significant, the counts must rise strictly; and
+ *  - the growth along the Theil-Sen line (the median of the pairwise slopes:
+ *    one spike does not make a trend) over the window is >= 2 and >= 2.5 sd
+ *    of the difference of two counts, sqrt(2) x the noise, where the noise
+ *    is the larger of
+ *      the floor: the spread a churning population does not go below, the
+ *      Poisson sqrt(level), level the median count; with ids sqrt(the
+ *      goroutines per early snapshot that left, + 1), so that a large pool
+ *      with a little churn has a small floor; and
+ *      the measured spread of the counts around the line, moderated (as by
+ *      4 degrees of freedom) by the floor.
+ *    More than churn, however correlated from one snapshot to the next,
+ *    moves a level between two snapshots.
+ * When the ids show that nothing ever left, the counts can only rise: two
+ * rises or more, by 2 or more, are growth (64 -> 65 -> 66 -> 67 with the
+ * same ids grows however large the group), and the floor is 0.
+ * Shrinking mirrors growing. Two counts (a baseline and an after) have no
+ * spread to measure: the jump must reach 2, 1.645 sd of the floor's
+ * difference and, without ids, a tenth of the level. Otherwise steady when
+ * the range stays within 4 floor spreads (or a tenth of the level, or 1)
+ * and nothing hints at a direction (a significant Z, three counts in strict
+ * order), else noisy. The Theil-Sen slope is the rate (per unit of t). */
+typedef struct st_trend {
+    strand_trend_shape shape;
+    double slope;  /* Theil-Sen, goroutines per unit of t */
+    double growth; /* along the line over the window (n = 2: the jump) */
+    double level;  /* median count */
+    double floor;  /* the churn's spread (sd) */
+    double noise;  /* the spread used (n >= 3) */
+    double mk_z;   /* Mann-Kendall Z, continuity-corrected */
+} st_trend;
+void st_trend_fit(const int64_t *c, const double *t, size_t n, const st_churn *ch,
+                  const strand_alloc *a, st_trend *r);
 
 /* Compare snapshots (oldest first) against the analysis of the last one,
  * `last`: fills each group's trend, shape and rate, adjusts verdicts, and

@@ -10,7 +10,9 @@
  * needs: identical-stacks-different-causes and slow-producer-not-a-leak
  * (scenario 18), goleak-race-slow-exit (19), stripped-symbols (20), and two
  * verdict-ok fallbacks, "benign" (the known-benign table, benign.c) and
- * "waiting" (parked where a live goroutine can still wake it).
+ * "waiting" (parked where a live goroutine can still wake it); and
+ * growing-population, the leak class of a group that a series shows growing
+ * where one snapshot names no blocking mechanism (compare.c).
  */
 #include "internal.h"
 
@@ -668,6 +670,38 @@ static const strand_class_info classes[] = {
         "time.Sleep(time.Second) // in a polling loop\n",
         "// nothing to change\n",
         STRAND_VERDICT_OK,
+    },
+    {
+        "growing-population",
+        "goroutines piling up at one site",
+        "A group whose count grows across snapshots (strand diff, strand watch) beyond its "
+        "noise, parked where one snapshot sees nothing stuck: in a sleep, a system call or a "
+        "lock, with live goroutines around that could wake it.",
+        "Goroutines are started here faster than they end: a loop that never exits (retrying "
+        "or polling for ever), a call that blocks ever longer, or one goroutine per event with "
+        "nothing to bound them. Each holds its stack and everything it references, and the "
+        "number only grows.",
+        "Give each goroutine a way to end (check ctx.Done() in its loop, bound its retries), "
+        "bound how many run at once (a worker pool or a semaphore), and put a deadline on what "
+        "they wait for.",
+        "for ev := range events {\n"
+        "    go func(ev Event) {\n"
+        "        for !deliver(ev) { // retries for ever while the sink is down\n"
+        "            time.Sleep(time.Second)\n"
+        "        }\n"
+        "    }(ev)\n"
+        "}\n",
+        "for ev := range events {\n"
+        "    go func(ev Event) {\n"
+        "        for try := 0; try < 5 && ctx.Err() == nil; try++ {\n"
+        "            if deliver(ctx, ev) {\n"
+        "                return\n"
+        "            }\n"
+        "            time.Sleep(time.Second << try)\n"
+        "        }\n"
+        "    }(ev)\n"
+        "}\n",
+        STRAND_VERDICT_LEAK,
     },
 };
 

@@ -5,9 +5,10 @@
  * debug=2 dump of the same stack agree) plus whether the goroutine was
  * running; a looser key (function names only) catches running goroutines
  * caught at different lines. Each group of the last snapshot gets its count
- * per snapshot, a shape (growing, steady, stuck, spinning...), a rate per
- * minute when times are known, and a verdict adjusted by the trend: a large
- * steady population is the workload's cost, a group that grows is a leak.
+ * per snapshot, a shape (growing, steady, stuck, spinning...: a trend test
+ * against the noise of the group's churn, st_trend_fit), a rate per minute
+ * when times are known, and a verdict adjusted by the trend: a large steady
+ * population is the workload's cost, a group that grows is a leak.
  */
 #include "analyze.h"
 
@@ -146,34 +147,234 @@ static bool ids_disagree(const st_ctx *a, const st_ctx *b)
 
 /* ---- shapes ------------------------------------------------------------------ */
 
-static strand_trend_shape fit_shape(const int64_t *c, size_t n)
+/* The shape of a count series is a trend test, not a comparison of its ends:
+ * a group under churn (requests that come and go) wanders around its level,
+ * and a few points of such noise often rise by chance ([1,3,3,4]). The
+ * method is st_trend_fit's (analyze.h); its constants: */
+#define TREND_MK 1.645   /* Mann-Kendall Z: 5% one-sided */
+#define TREND_NET 2.5    /* net growth / the spread of a difference of two counts */
+#define TREND_JUMP 1.645 /* two snapshots: the jump / the floor's spread of a difference */
+#define TREND_PRIOR 4.0  /* the floor's weight against the measured spread, in degrees of
+                          * freedom */
+#define TREND_RANGE 4.0  /* steady: a range within this many floor spreads */
+
+/* The k-th smallest of v[0..n) (Wirth's selection; reorders v). */
+static double kth(double *v, size_t n, size_t k)
 {
-    int64_t first = c[0], last = c[n - 1], lo = c[0], hi = c[0];
-    size_t ups = 0, downs = 0;
-    bool earlier = false;
+    ptrdiff_t l = 0, m = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+    while (l < m) {
+        double x = v[kk];
+        ptrdiff_t i = l, j = m;
+        do {
+            while (v[i] < x)
+                i++;
+            while (x < v[j])
+                j--;
+            if (i <= j) {
+                double tmp = v[i];
+                v[i++] = v[j];
+                v[j--] = tmp;
+            }
+        } while (i <= j);
+        if (j < kk)
+            l = i;
+        if (kk < i)
+            m = j;
+    }
+    return v[kk];
+}
+
+/* The median of v[0..n), n > 0 (reorders v). */
+static double median_of(double *v, size_t n)
+{
+    double hi = kth(v, n, n / 2);
+    if (n % 2)
+        return hi;
+    double lo = v[0]; /* the largest of the lower half */
+    for (size_t i = 1; i < n / 2; i++)
+        lo = v[i] > lo ? v[i] : lo;
+    return (lo + hi) / 2;
+}
+
+/* Mann-Kendall: S and its variance under no trend, corrected for ties. */
+static void mann_kendall(const int64_t *c, size_t n, double *s_out, double *var_out)
+{
+    double s = 0, ties = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        size_t same = 1; /* later values equal to c[i]: each tie group counted once */
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = c[j] != c[i];
+        for (size_t j = i + 1; j < n; j++) {
+            s += (c[j] > c[i]) - (c[j] < c[i]);
+            same += c[j] == c[i];
+        }
+        if (first && same > 1) {
+            double t = (double)same;
+            ties += t * (t - 1) * (2 * t + 5);
+        }
+    }
+    double dn = (double)n;
+    *s_out = s;
+    *var_out = (dn * (dn - 1) * (2 * dn + 5) - ties) / 18;
+}
+
+static double time_at(const double *t, size_t i) { return t ? t[i] : (double)i; }
+
+/* Theil-Sen through `buf` (n*(n-1)/2 doubles, at least n): the median of
+ * the pairwise slopes, and the median of c - slope x t as the intercept.
+ * Without a buffer (no memory): least squares. */
+static void theil_sen(const int64_t *c, const double *t, size_t n, double *buf, double *slope,
+                      double *icept)
+{
+    if (buf) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++) {
+                double dt = time_at(t, j) - time_at(t, i);
+                if (dt > 0)
+                    buf[k++] = (double)(c[j] - c[i]) / dt;
+            }
+        *slope = k ? median_of(buf, k) : 0;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (double)c[i] - *slope * time_at(t, i);
+        *icept = median_of(buf, n);
+        return;
+    }
+    double mt = 0, mc = 0, num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        mt += time_at(t, i) / (double)n;
+        mc += (double)c[i] / (double)n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        num += (time_at(t, i) - mt) * ((double)c[i] - mc);
+        den += (time_at(t, i) - mt) * (time_at(t, i) - mt);
+    }
+    *slope = den > 0 ? num / den : 0;
+    *icept = mc - *slope * mt;
+}
+
+/* Not a trend: steady when the range stays within what the floor explains
+ * and nothing hints at a direction (a significant Mann-Kendall Z, or three
+ * counts in strict order, whose growth is too small to call), else noisy. */
+static strand_trend_shape level_shape(const st_trend *r, int64_t lo, int64_t hi, bool hint)
+{
+    if (hint)
+        return STRAND_TREND_NOISY;
+    double range = (double)(hi - lo);
+    double tol = r->level / 10 > 1 ? r->level / 10 : 1;
+    tol = TREND_RANGE * r->floor > tol ? TREND_RANGE * r->floor : tol;
+    return range <= tol ? STRAND_TREND_STEADY : STRAND_TREND_NOISY;
+}
+
+/* Two snapshots: no spread to measure; the jump against the floor. */
+static void fit_two(const int64_t *c, bool ids, st_trend *r)
+{
+    double jump = (double)(c[1] - c[0]), sd = sqrt(2.0) * r->floor;
+    double need = TREND_JUMP * sd;
+    if (!ids)
+        need = r->level / 10 > need ? r->level / 10 : need;
+    need = need < 2 ? 2 : need;
+    r->growth = jump;
+    if (jump >= need)
+        r->shape = STRAND_TREND_GROWING;
+    else if (-jump >= need)
+        r->shape = STRAND_TREND_SHRINKING;
+    else
+        r->shape = level_shape(r, c[0] < c[1] ? c[0] : c[1], c[0] < c[1] ? c[1] : c[0], false);
+}
+
+/* Nothing ever left: the counts can only rise. Rising in two intervals or
+ * more, by 2 or more, is growth; no noise to test against. */
+static bool accumulates(const int64_t *c, size_t n)
+{
+    size_t rises = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (c[i] < c[i - 1])
+            return false;
+        rises += c[i] > c[i - 1];
+    }
+    return rises >= 2 && c[n - 1] - c[0] >= 2;
+}
+
+void st_trend_fit(const int64_t *c, const double *t, size_t n, const st_churn *ch,
+                  const strand_alloc *a, st_trend *r)
+{
+    memset(r, 0, sizeof *r);
+    r->shape = STRAND_TREND_NONE;
+    if (n < 2)
+        return;
+    int64_t lo = c[0], hi = c[0];
+    bool between = false;
     for (size_t i = 1; i < n; i++) {
         lo = c[i] < lo ? c[i] : lo;
         hi = c[i] > hi ? c[i] : hi;
-        ups += c[i] > c[i - 1];
-        downs += c[i] < c[i - 1];
-        earlier |= i < n - 1 && c[i] > 0;
+        between |= i < n - 1 && c[i] > 0;
     }
-    if (first == 0 && last > 0 && !earlier)
-        return STRAND_TREND_NEW;
-    if (first > 0 && last == 0)
-        return STRAND_TREND_GONE;
-    int64_t sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += c[i];
-    int64_t mean = sum / (int64_t)n;
-    int64_t slack = mean / 10 > 1 ? mean / 10 : 1;
-    if (hi - lo <= slack)
-        return STRAND_TREND_STEADY;
-    if (last - first > slack && downs * 2 <= ups)
-        return STRAND_TREND_GROWING;
-    if (first - last > slack && ups * 2 <= downs)
-        return STRAND_TREND_SHRINKING;
-    return STRAND_TREND_NOISY;
+    size_t pairs = n * (n - 1) / 2, cap = pairs > n ? pairs : n;
+    double *buf = st_malloc(a, cap * sizeof *buf);
+    if (buf) {
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (double)c[i];
+        r->level = median_of(buf, n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            r->level += (double)c[i] / (double)n;
+    }
+    double icept = 0;
+    theil_sen(c, t, n, buf, &r->slope, &icept);
+    st_free(a, buf, cap * sizeof *buf);
+    bool ids = ch && ch->early > 0;
+    bool none_left = ch && ch->none_left;
+    if (none_left)
+        r->floor = 0;
+    else if (ids)
+        r->floor = sqrt((ch->departed + 1) / (double)ch->early);
+    else
+        r->floor = sqrt(r->level > 0 ? r->level : 0);
+    double s, var;
+    mann_kendall(c, n, &s, &var);
+    r->mk_z = var > 0 ? (s - (s > 0) + (s < 0)) / sqrt(var) : 0;
+
+    if (c[0] == 0 && c[n - 1] > 0 && !between) {
+        r->shape = STRAND_TREND_NEW;
+        return;
+    }
+    if (c[0] > 0 && c[n - 1] == 0) {
+        r->shape = STRAND_TREND_GONE;
+        return;
+    }
+    if (lo == hi) {
+        r->shape = STRAND_TREND_STEADY;
+        return;
+    }
+    if (n == 2) {
+        fit_two(c, ids || none_left, r);
+        return;
+    }
+    /* the noise: the spread around the line, moderated by the floor */
+    double ss = 0, nu = (double)n - 2;
+    for (size_t i = 0; i < n; i++) {
+        double e = (double)c[i] - icept - r->slope * time_at(t, i);
+        ss += e * e;
+    }
+    r->noise = sqrt((TREND_PRIOR * r->floor * r->floor + ss) / (TREND_PRIOR + nu));
+    r->growth = r->slope * (time_at(t, n - 1) - time_at(t, 0));
+    if (none_left && accumulates(c, n)) {
+        r->shape = STRAND_TREND_GROWING;
+        return;
+    }
+    /* n = 3: S is at most 3 (p = 1/6), so the rise must be strict */
+    bool up = n == 3 ? s == (double)pairs : r->mk_z >= TREND_MK;
+    bool down = n == 3 ? s == -(double)pairs : r->mk_z <= -TREND_MK;
+    double net = TREND_NET * sqrt(2.0) * (r->floor > r->noise ? r->floor : r->noise);
+    net = net < 2 ? 2 : net;
+    if (up && r->growth >= net)
+        r->shape = STRAND_TREND_GROWING;
+    else if (down && r->growth <= -net)
+        r->shape = STRAND_TREND_SHRINKING;
+    else
+        r->shape = level_shape(r, lo, hi, up || down);
 }
 
 /* Snapshot times in minutes, or false when unknown. */
@@ -189,20 +390,6 @@ static bool times_of(const strand_snapshot *const *snaps, size_t n, const strand
             return false;
     }
     return t[n - 1] > t[0];
-}
-
-static double slope(const int64_t *c, const double *t, size_t n)
-{
-    double mt = 0, mc = 0, num = 0, den = 0;
-    for (size_t i = 0; i < n; i++) {
-        mt += t[i] / (double)n;
-        mc += (double)c[i] / (double)n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        num += (t[i] - mt) * ((double)c[i] - mc);
-        den += (t[i] - mt) * (t[i] - mt);
-    }
-    return den > 0 ? num / den : 0;
 }
 
 /* ---- verdicts adjusted by the trend ----------------------------------------- */
@@ -226,22 +413,32 @@ static bool soft_verdict(const st_ctx *c, const st_group *g)
     return false;
 }
 
-/* The leak class of a group that grows although one snapshot found it ok. */
-static const char *growth_class(const st_group *g)
+/* Why goroutines of this kind pile up: for the cause of a growing group. */
+static const char *why_piling(const st_group *g)
 {
     switch ((strand_kind)g->kind) {
     case STRAND_KIND_CHAN_SEND:
-        return "chan-send";
-    case STRAND_KIND_SELECT:
-        return "select-never-ready";
-    case STRAND_KIND_IO:
-        return "net-read-no-deadline";
+        return "nothing receives what they send";
     case STRAND_KIND_CHAN_RECEIVE:
     case STRAND_KIND_CHAN:
-        return (g->feat & ST_F_RECV1) && !(g->feat & ST_F_RECV2) ? "chan-receive-no-cancel"
-                                                                 : "chan-receive-never-closed";
+        return "nothing sends on or closes the channel they read";
+    case STRAND_KIND_SELECT:
+        return "none of their select's cases becomes ready";
+    case STRAND_KIND_IO:
+        return "their connections stay open with no data and no deadline";
+    case STRAND_KIND_WAITGROUP:
+        return "the WaitGroup they wait on does not reach zero";
+    case STRAND_KIND_COND:
+        return "nothing signals the Cond they wait on";
+    case STRAND_KIND_MUTEX:
+    case STRAND_KIND_RWMUTEX:
+        return "the lock they queue for is released too slowly, or never";
+    case STRAND_KIND_SLEEP:
+        return "the loop around the sleep does not exit";
+    case STRAND_KIND_SYSCALL:
+        return "the call they are in does not return";
     default:
-        return NULL;
+        return "what they wait for does not come";
     }
 }
 
@@ -274,19 +471,44 @@ static void drop_hedges(st_group *g)
     g->n_ev = k;
 }
 
-static void adjust_growing(st_ctx *c, st_group *g, bool stuck)
+/* What the goroutine ids say about a group across the window. */
+typedef struct ids_view {
+    match first;   /* the first snapshot's match */
+    bool known;    /* the last snapshot and an earlier one have ids */
+    bool retained; /* some goroutine of an earlier snapshot is still in the group */
+} ids_view;
+
+static void adjust_growing(st_ctx *c, st_group *g, size_t n, bool stuck, const ids_view *iv)
 {
     if (!parked_user(g) || g->verdict == STRAND_VERDICT_LEAK)
         return;
-    const char *cls = growth_class(g);
-    if (cls && g->cls && (strcmp(g->cls->id, "not-a-leak-steady-state") == 0 ||
-                          strcmp(g->cls->id, "waiting") == 0 ||
-                          strcmp(g->cls->id, "slow-producer-not-a-leak") == 0))
-        st_set_class(g, cls, STRAND_VERDICT_LEAK);
+    if (iv->known && !iv->retained && g->shape == STRAND_TREND_GROWING) {
+        /* a leaked goroutine never leaves: these all did */
+        st_ev(c, g, "the count grows, but every goroutine seen here in an earlier snapshot has "
+              "finished: more load or slower calls, not goroutines piling up");
+        return;
+    }
+    /* a class whose verdict is ok (or none) would explain the group away:
+     * name the mechanism that piles up */
+    if (!g->cls || g->cls->verdict == STRAND_VERDICT_OK)
+        st_set_class(g, st_leak_class(g), STRAND_VERDICT_LEAK);
     g->verdict = STRAND_VERDICT_LEAK;
-    g->cause = g->fix = NULL;
-    st_ev(c, g, "%s while nothing shows the load growing with it: a leak, not a pool",
-          stuck ? "the count grows and the first ones never leave" : "the count grows");
+    char buf[160];
+    fmt_counts(buf, sizeof buf, g->trend, n);
+    g->cause = st_printf(c->ar,
+                         "%llu goroutines wait at %s in %s and their number grows across the "
+                         "snapshots (%s)%s: they are started faster than they end, because %s. "
+                         "One snapshot cannot tell such a group from the workload's cost; its "
+                         "trend can.",
+                         (unsigned long long)g->merged_count, st_site_short(c, g), g->site_func,
+                         buf, stuck ? " and the first ones never leave" : "", why_piling(g));
+    g->fix = NULL;
+    if (g->shape == STRAND_TREND_NEW)
+        st_ev(c, g, "new since the baseline: a leak of the phase in between");
+    else
+        st_ev(c, g, "%s: a leak, not a pool",
+              stuck ? "the count grows beyond its noise and the first ones never leave"
+                    : "the count grows beyond its noise");
 }
 
 static void adjust_steady(st_ctx *c, st_group *g, size_t n)
@@ -300,7 +522,7 @@ static void adjust_steady(st_ctx *c, st_group *g, size_t n)
           n);
 }
 
-static void adjust_inner(st_ctx *c, st_group *g, size_t n, const match *first, bool spinning);
+static void adjust_inner(st_ctx *c, st_group *g, size_t n, const ids_view *iv, bool spinning);
 
 /* Trend sentences are the most telling: move those from `from` on to just
  * after the count sentence. */
@@ -318,17 +540,18 @@ static void trend_first(st_group *g, uint8_t from)
     memcpy(g->ev, tmp, k * sizeof *tmp);
 }
 
-static void adjust(st_ctx *c, st_group *g, size_t n, const match *first, bool spinning)
+static void adjust(st_ctx *c, st_group *g, size_t n, const ids_view *iv, bool spinning)
 {
     if (g->shape != STRAND_TREND_NOISY)
         drop_hedges(g);
     uint8_t from = g->n_ev;
-    adjust_inner(c, g, n, first, spinning);
+    adjust_inner(c, g, n, iv, spinning);
     trend_first(g, from < g->n_ev ? from : g->n_ev);
 }
 
-static void adjust_inner(st_ctx *c, st_group *g, size_t n, const match *first, bool spinning)
+static void adjust_inner(st_ctx *c, st_group *g, size_t n, const ids_view *iv, bool spinning)
 {
+    const match *first = &iv->first;
     char buf[160];
     fmt_counts(buf, sizeof buf, g->trend, n);
     int64_t d = g->trend[n - 1] - g->trend[0];
@@ -352,7 +575,7 @@ static void adjust_inner(st_ctx *c, st_group *g, size_t n, const match *first, b
     if (g->per_minute != 0)
         st_ev(c, g, "%+.1f goroutines per minute", g->per_minute);
     if (g->shape == STRAND_TREND_GROWING || (g->shape == STRAND_TREND_NEW && n == 2))
-        adjust_growing(c, g, stuck);
+        adjust_growing(c, g, n, stuck, iv);
     else if (g->shape == STRAND_TREND_STEADY || g->shape == STRAND_TREND_SHRINKING)
         adjust_steady(c, g, n);
     if (g->shape == STRAND_TREND_NEW)
@@ -437,20 +660,34 @@ static bool spinning_in(const side *sd, const st_group *g)
 
 static void trend_group(st_ctx *last, side *sides, size_t n, st_group *g, const double *t)
 {
-    match first = {0, 0, 0};
+    ids_view iv = {{0, 0, 0}, false, false};
+    st_churn ch = {0, 0, g->n_ids > 0};
     bool spinning = running_kind((strand_kind)g->kind) && g->n_ids;
     for (size_t s = 0; s + 1 < n; s++) {
         match m = side_match(&sides[s], g);
         g->trend[s] = m.count;
         if (s == 0)
-            first = m;
+            iv.first = m;
+        bool ids = g->n_ids && sides[s].c.has_ids;
+        ch.none_left = ch.none_left && ids && m.ids_kept == m.ids_seen;
+        iv.known |= ids && m.ids_seen;
+        iv.retained |= ids && m.ids_kept;
+        /* the churn: the goroutines that left, counted in the earlier half
+         * of the window, long enough before the last snapshot for a
+         * goroutine that comes and goes to be gone */
+        if (ids && (s == 0 || 2 * s + 1 < n)) {
+            ch.departed += (double)(m.ids_seen - m.ids_kept);
+            ch.early++;
+        }
         spinning = spinning && spinning_in(&sides[s], g);
     }
     g->trend[n - 1] = (int64_t)g->count;
-    g->shape = fit_shape(g->trend, n);
-    g->per_minute = t ? slope(g->trend, t, n) : 0;
+    st_trend tr;
+    st_trend_fit(g->trend, t, n, &ch, last->alloc, &tr);
+    g->shape = tr.shape;
+    g->per_minute = t ? tr.slope : 0;
     if (g->merged_into < 0)
-        adjust(last, g, n, &first, spinning);
+        adjust(last, g, n, &iv, spinning);
 }
 
 /* Fold the trends of groups merged into a finding into the finding's group. */

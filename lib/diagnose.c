@@ -244,6 +244,11 @@ static const tmpl templates[] = {
      "channel) for its full duration.",
      "At $S use t := time.NewTimer(d) with defer t.Stop() (or context.WithTimeout with defer "
      "cancel()) instead of time.After."},
+    {"growing-population",
+     "The goroutines at $S in $F are started faster than they end: their number grows across "
+     "the snapshots.",
+     "Give the goroutines waiting at $S a way to end (ctx.Done() in their loop, a bound on "
+     "retries, a deadline on the call), and bound how many $C starts at once."},
     {"stripped-symbols",
      "The frames of this group have no function names, so the waiting site cannot be named.",
      "Symbolize the profile against the exact binary (go tool pprof BINARY PROFILE)."},
@@ -297,19 +302,24 @@ static char *expand(st_ctx *c, const st_group *g, const char *t)
     return out;
 }
 
+/* Cause and fix from the class's template, each unless set already (a trend
+ * sets its own cause, compare.c). */
 static void place_text(st_ctx *c, st_group *g)
 {
-    if (g->cause || !g->cls)
+    if ((g->cause && g->fix) || !g->cls)
         return;
     const tmpl *t = template_for(g->cls);
     if (!t)
         return;
-    char *cause = expand(c, g, t->cause);
-    /* a suspect's cause is a hypothesis: say so */
-    if (cause && g->verdict == STRAND_VERDICT_SUSPECT && g->cls->verdict == STRAND_VERDICT_LEAK)
-        cause = st_printf(c->ar, "Suspected, not proven by this report: %s", cause);
-    g->cause = cause;
-    g->fix = expand(c, g, t->fix);
+    if (!g->cause) {
+        char *cause = expand(c, g, t->cause);
+        /* a suspect's cause is a hypothesis: say so */
+        if (cause && g->verdict == STRAND_VERDICT_SUSPECT && g->cls->verdict == STRAND_VERDICT_LEAK)
+            cause = st_printf(c->ar, "Suspected, not proven by this report: %s", cause);
+        g->cause = cause;
+    }
+    if (!g->fix)
+        g->fix = expand(c, g, t->fix);
 }
 
 /* ---- common evidence --------------------------------------------------------- */
@@ -500,25 +510,61 @@ static uint64_t absorb_feature(st_ctx *c, st_group *into, uint32_t feat, uint64_
     return got;
 }
 
+/* The innermost printed frame's function, "" when none. */
+static const char *top_func(const st_group *g)
+{
+    size_t n;
+    const uint32_t *fr = strand_stack_frames(g->snap, g->stack, &n);
+    if (g->top < 0 || (size_t)g->top >= n)
+        return "";
+    const strand_frame *f = strand_frame_get(g->snap, fr[g->top]);
+    return f ? strand_str_get(g->snap, f->func, NULL) : "";
+}
+
 static void pass_http(st_ctx *c)
 {
     size_t rcur = 0, wcur = 0;
+    uint64_t loops = 0; /* readLoops waiting for responses: live, but the requests' own */
+    for (size_t i = 0; i < c->n; i++)
+        if ((c->g[i].feat & ST_F_HTTP_READ) && live_kind(&c->g[i]))
+            loops += c->g[i].count;
     for (size_t i = 0; i < c->n; i++) {
         st_group *g = &c->g[i];
-        if (!(g->feat & ST_F_HTTP_CALL) || !undecided(g))
+        if (!(g->feat & (ST_F_HTTP_CALL | ST_F_HTTP_WAIT)) || !undecided(g))
             continue;
-        uint64_t r = absorb_feature(c, g, ST_F_HTTP_READ, g->count, &rcur);
-        uint64_t w = absorb_feature(c, g, ST_F_HTTP_WRITE, g->count, &wcur);
-        bool firm_leak = certain(c) || g->wmax >= 1 || is_mass(c, g->merged_count);
+        /* Outside persistConn.roundTrip the request is queued for a
+         * connection of the pool (Transport.getConn: every one busy at
+         * MaxConnsPerHost, or a dial under way) or is reading its body and
+         * handing the connection back (bodyEOFSignal): no readLoop or
+         * writeLoop is waiting for these callers. */
+        bool call = g->feat & ST_F_HTTP_CALL;
+        uint64_t r = call ? absorb_feature(c, g, ST_F_HTTP_READ, g->count, &rcur) : 0;
+        uint64_t w = call ? absorb_feature(c, g, ST_F_HTTP_WRITE, g->count, &wcur) : 0;
+        /* Only the network ends a request, and a busy client has as many in
+         * flight as its load: three goroutines each, times the fan-out, easily
+         * most of a proxy's goroutines. So one snapshot calls a mass of them
+         * hung only when nothing else in the process runs or waits on I/O:
+         * the requests are all that is left of it. */
+        bool idle = c->live <= loops;
+        bool firm_leak = certain(c) || g->wmax >= 1 || (idle && is_mass(c, g->merged_count));
         decide(c, g, "http-client-no-timeout", firm(firm_leak));
         ev_count(c, g);
-        st_ev(c, g, "the callers wait for a response in net/http.(*persistConn).roundTrip under "
-              "%s at %s",
-              g->site_func, st_site_short(c, g));
-        st_ev(c, g, "%llu net/http.(*persistConn).readLoop and %llu writeLoop goroutines belong "
-              "to these requests: one hung request holds three goroutines, reported as one "
-              "finding of %llu",
-              (unsigned long long)r, (unsigned long long)w, (unsigned long long)g->merged_count);
+        if (call) {
+            st_ev(c, g, "the callers wait for a response in net/http.(*persistConn).roundTrip "
+                  "under %s at %s",
+                  g->site_func, st_site_short(c, g));
+            st_ev(c, g, "%llu net/http.(*persistConn).readLoop and %llu writeLoop goroutines "
+                  "belong to these requests: one hung request holds three goroutines, reported "
+                  "as one finding of %llu",
+                  (unsigned long long)r, (unsigned long long)w,
+                  (unsigned long long)g->merged_count);
+        } else {
+            st_ev(c, g, "requests in progress in net/http's client (%s) under %s at %s: queued "
+                  "for a connection of the pool (Transport.getConn, at MaxConnsPerHost or "
+                  "dialing) or reading the response body and handing the connection back "
+                  "(bodyEOFSignal)",
+                  top_func(g), g->site_func, st_site_short(c, g));
+        }
         if (!firm_leak)
             st_ev(c, g, "one snapshot cannot tell a hung request from a slow one: a second "
                   "snapshot (strand diff) or parked minutes would decide");
@@ -547,11 +593,28 @@ static st_group *largest(st_ctx *c, bool (*pick)(const st_ctx *, const st_group 
     return best;
 }
 
+/* What rule_rest judges as running: a live kind, or no known blocking frame
+ * under a named site (a debug=1 record whose hidden runtime frames do not
+ * tell the wait, e.g. an allocation waiting for a GC to start). */
+static bool seems_running(const st_group *g)
+{
+    return live_kind(g) ||
+           (kind_is(g, STRAND_KIND_UNKNOWN) && *g->site_func && !(g->feat & ST_F_UNRESOLVED));
+}
+
+/* A worker parked by its own code: no library frame above its site. One
+ * parked inside a library (net/http, sync) waits on that library's terms,
+ * judged by the pass or rule that knows it. */
+static bool parks_at_site(const st_group *g)
+{
+    return g->top < 0 || g->site < 0 || g->top >= g->site;
+}
+
 static bool pick_eg_blocked(const st_ctx *c, const st_group *g, const void *arg)
 {
     (void)c;
     (void)arg;
-    return eg_worker(g) && !live_kind(g) && !(g->feat & ST_F_EG_WAIT);
+    return eg_worker(g) && !seems_running(g) && parks_at_site(g) && !(g->feat & ST_F_EG_WAIT);
 }
 
 static void pass_errgroup(st_ctx *c)
@@ -1129,6 +1192,9 @@ static void rule_running(st_ctx *c, st_group *g)
     else if (kind_is(g, STRAND_KIND_UNKNOWN))
         st_ev(c, g, "no blocking frame in the stack: the goroutine was running when the profile "
               "was taken");
+    else if (strcmp(state_of(g), "semacquire") == 0)
+        st_ev(c, g, "[semacquire] with no sync frame: a runtime semaphore (a GC starting, a "
+              "stop-the-world such as the one that wrote this dump), held only briefly");
     else
         st_ev(c, g, "not parked: it is still doing work and can still finish");
     if (g->feat & ST_F_PREEMPT)
@@ -1293,8 +1359,60 @@ void st_ctx_decide(st_ctx *c)
     st_ctx_place_text(c);
 }
 
+const char *st_leak_class(const st_group *g)
+{
+    switch ((strand_kind)g->kind) {
+    case STRAND_KIND_CHAN_SEND:
+        return "chan-send";
+    case STRAND_KIND_SELECT:
+        return "select-never-ready";
+    case STRAND_KIND_IO:
+        return "net-read-no-deadline";
+    case STRAND_KIND_CHAN_RECEIVE:
+    case STRAND_KIND_CHAN:
+        return (g->feat & ST_F_RECV1) && !(g->feat & ST_F_RECV2) ? "chan-receive-no-cancel"
+                                                                 : "chan-receive-never-closed";
+    case STRAND_KIND_NIL_CHAN:
+        return "nil-channel";
+    case STRAND_KIND_SELECT_NO_CASES:
+        return "select-no-cases";
+    case STRAND_KIND_WAITGROUP:
+        return "waitgroup-missing-done";
+    case STRAND_KIND_COND:
+        return "cond-wait-no-signal";
+    case STRAND_KIND_MUTEX:
+    case STRAND_KIND_RWMUTEX:
+        /* the runtime's mark proves that nothing can unlock; growth alone
+         * (a queue behind a live holder) does not */
+        return (g->gflags & STRAND_G_LEAKED) ? "mutex-no-holder" : "growing-population";
+    default: /* sleep, syscall, the runtime: a loop or a call that does not end */
+        return "growing-population";
+    }
+}
+
+/* A leak verdict never keeps a class whose verdict is ok ("waiting": nothing
+ * indicates a leak): whatever made it a leak after the class was chosen
+ * (the runtime's "leaked" mark; a trend, which sets its own cause) names
+ * the mechanism that leaks. */
+static void leak_names_mechanism(st_ctx *c, st_group *g)
+{
+    if (g->verdict != STRAND_VERDICT_LEAK || (g->cls && g->cls->verdict != STRAND_VERDICT_OK))
+        return;
+    st_set_class(g, st_leak_class(g), STRAND_VERDICT_LEAK);
+    g->cause = g->fix = NULL;
+    if (g->gflags & STRAND_G_LEAKED)
+        g->cause = st_printf(c->ar,
+                             "The Go runtime marks the goroutines at %s in %s leaked: what they "
+                             "wait on (%s) is reachable from no goroutine that can still run, so "
+                             "nothing will ever wake them.",
+                             st_site_short(c, g), *g->site_func ? g->site_func : "this goroutine",
+                             strand_kind_name((strand_kind)g->kind));
+}
+
 void st_ctx_place_text(st_ctx *c)
 {
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n; i++) {
+        leak_names_mechanism(c, &c->g[i]);
         place_text(c, &c->g[i]);
+    }
 }

@@ -20,6 +20,13 @@ void *st_malloc(const strand_alloc *a, size_t n);
 void *st_realloc(const strand_alloc *a, void *p, size_t old_n, size_t new_n);
 void st_free(const strand_alloc *a, void *p, size_t n);
 
+/* Big blocks (>= 4 MiB) from the default allocator are mappings of their
+ * own with transparent huge pages (fewer page faults as they fill; see
+ * util.c); other sizes and allocators are st_malloc/st_free. Free with the
+ * size given to st_big_alloc. st_vec uses these for its arrays. */
+void *st_big_alloc(const strand_alloc *a, size_t n);
+void st_big_free(const strand_alloc *a, void *p, size_t n);
+
 /* A growable array of fixed-size items. `cap`/`len` count items. */
 typedef struct st_vec {
     void *data;
@@ -43,7 +50,31 @@ typedef struct st_arena {
 
 void st_arena_init(st_arena *ar, const strand_alloc *a);
 void *st_arena_alloc(st_arena *ar, size_t n, size_t align);
+/* Keeps the newest (largest) chunk, frees the others: memory for reuse. */
+void st_arena_reset(st_arena *ar);
 void st_arena_free(st_arena *ar);
+
+/* A set of goroutine ids for ids in [lo, hi], at most n of them: a bitmap
+ * when the range is dense (as Go numbers goroutines), else a fixed-size hash
+ * set. Adding an id outside [lo, hi] to a bitmap is ignored. */
+typedef struct st_idset {
+    const strand_alloc *alloc;
+    uint64_t min;
+    size_t span;     /* bitmap: bits; 0: a hash set */
+    uint64_t *words; /* bitmap words, or hash slots holding id + 1 */
+    size_t n_words, mask, used;
+    bool has_max;    /* hash set: UINT64_MAX is in */
+} st_idset;
+
+bool st_idset_init(st_idset *s, const strand_alloc *a, uint64_t lo, uint64_t hi, size_t n);
+/* True when `id` was not in the set yet. */
+bool st_idset_add(st_idset *s, uint64_t id);
+bool st_idset_has(const st_idset *s, uint64_t id);
+void st_idset_free(st_idset *s);
+
+/* Sorts ascending in O(n) (radix, on the bytes where ids differ); false on
+ * OOM, v unchanged. */
+bool st_sort_u64(const strand_alloc *a, uint64_t *v, size_t n);
 
 /* ---- hashing ------------------------------------------------------------ */
 
@@ -136,6 +167,19 @@ void st_add_running_test(strand_snapshot *s, strand_str name);
  * constant string. */
 void st_diag(strand_snapshot *s, uint64_t off, uint32_t line, strand_code code, const char *msg);
 
+/* Parallel reading (lib/read_parallel.c). st_snapshot_reset empties a
+ * snapshot and keeps its memory (and drops its name). st_snapshot_merge
+ * appends `from` to `into`: its strings, frames, stacks and label sets are
+ * interned in their id order, its goroutines, records, ancestors,
+ * diagnostics and running tests appended (line numbers shifted by
+ * `line_base`), its reason kept if `into` has none. When `from` is a
+ * continuation of the text read into `into`, the result is the snapshot a
+ * single reader would have made of both texts, ids included: each table
+ * numbers items in the order the text first needs them, and `from`'s new
+ * items come after `into`'s in both. False (and into->oom) on OOM. */
+void st_snapshot_reset(strand_snapshot *s);
+bool st_snapshot_merge(strand_snapshot *into, const strand_snapshot *from, uint32_t line_base);
+
 /* ---- blocking kind (lib/kind.c) ------------------------------------------ */
 
 /* From a wait-reason / status word as printed in the header bracket
@@ -173,6 +217,29 @@ uint32_t st_text_lines(st_text *t, const char *p, size_t n, uint64_t off, uint32
 strand_code st_text_finish(st_text *t, uint64_t end_off, uint32_t end_line, strand_error *err);
 void st_text_free(st_text *t);
 
+/* st_text_finish in parts, for parallel reading (lib/read_parallel.c), where
+ * pieces of one text are read by several st_text and merged: st_text_end
+ * flushes the pending block and profile; st_text_tally adds a reader's
+ * counts to `sum` (pieces in input order); st_text_conclude decides the
+ * format of the merged snapshot from the sum, or fails as st_text_finish. */
+typedef struct st_tally {
+    uint64_t count[3]; /* blocks per source: traceback, goleak, gleak */
+    int first_src;     /* the source of the first block */
+    bool report_seen;  /* panic, fatal error, signal or go test output */
+    bool pp;           /* a pprof text profile was read */
+} st_tally;
+void st_text_end(st_text *t, uint64_t end_off);
+void st_text_tally(const st_text *t, st_tally *sum);
+strand_code st_text_conclude(strand_snapshot *s, const st_tally *sum, uint64_t end_off,
+                             strand_error *err);
+/* True between blocks when nothing read so far bears on what follows except
+ * through the snapshot: a reader reset with at_start false would read the
+ * rest of the text the same way. */
+bool st_text_clean(const st_text *t);
+/* Starts over on snapshot `s` (caches cleared, buffers kept): at_start, as
+ * at the start of an input; else as after a goroutine block (clean). */
+void st_text_reset(st_text *t, strand_snapshot *s, bool at_start);
+
 /* pprof debug=1 text (lib/read_pprof_text.c), driven by read_text.c. */
 typedef struct st_pptext st_pptext;
 /* True when the line starts a pprof text profile ("NAME profile: total N")
@@ -189,6 +256,39 @@ void st_pptext_free(st_pptext *pp);
 bool st_proto_sniff(const uint8_t *p, size_t n);
 /* Parse a whole (possibly gzipped) profile.proto buffer into s. */
 strand_code st_proto_parse(strand_snapshot *s, const uint8_t *p, size_t n, strand_error *err);
+
+/* ---- reading a file descriptor (reader.c, read_parallel.c) ----------------- */
+
+/* strand_read_fd on one thread, the first n_head bytes already read into
+ * `head` (they are read first). */
+strand_snapshot *st_read_fd_from(int fd, const strand_read_options *opts, const char *head,
+                                 size_t n_head, strand_error *err);
+/* strand_read_fd with parallel chunks of `chunk` bytes (0: the default).
+ * For tests, which use small chunks to force many splits. */
+strand_snapshot *st_read_fd_chunked(int fd, const strand_read_options *opts, size_t chunk,
+                                    strand_error *err);
+/* 0: text; 1: a protobuf profile (maybe gzipped); 2: other binary data.
+ * From the first bytes, as the reader decides. */
+int st_sniff(const void *p, size_t n);
+
+/* A part: a text reader (no sniffing) on a snapshot of its own, for one or
+ * more consecutive chunks of a text. Line numbers count from 1 at the
+ * part's start; byte offsets are the input's. */
+strand_reader *st_part_new(const strand_alloc *a);
+/* Empties the part for a chunk at input offset `pos` (st_text_reset). */
+void st_part_reset(strand_reader *r, uint64_t pos, bool at_start);
+/* Reads the next bytes; on OOM the part's snapshot is marked oom. */
+void st_part_feed(strand_reader *r, const char *p, size_t n);
+/* Between blocks and lines: see st_text_clean. */
+bool st_part_clean(const strand_reader *r);
+/* Input offset of the next byte. */
+uint64_t st_part_pos(const strand_reader *r);
+/* Complete lines read so far. */
+uint32_t st_part_lines(const strand_reader *r);
+/* End of input: the held partial line, then st_text_end. */
+void st_part_end(strand_reader *r);
+strand_snapshot *st_part_snapshot(strand_reader *r);
+st_text *st_part_text(strand_reader *r);
 
 /* ---- errors --------------------------------------------------------------- */
 void st_set_error(strand_error *err, strand_code code, const char *msg, uint64_t off);

@@ -394,8 +394,7 @@ static void on_record(st_pptext *pp, const char *p, size_t n, uint64_t off, uint
 
 /* ---- heap profiles ------------------------------------------------------------- */
 
-static bool open_heap(st_pptext *pp, bool has_header, uint64_t total, uint64_t off,
-                      uint32_t lineno)
+static bool open_heap(st_pptext *pp, bool has_header, uint64_t total, uint64_t off, uint32_t lineno)
 {
     strand_snapshot *s = pp->s;
     if (!open_section(pp, has_header, true, total, off, lineno))
@@ -901,9 +900,12 @@ static uint64_t op_pc(const pp_rec *r)
     return r->pc[r->hidden - 2];
 }
 
+/* Exactly 3 hidden PCs (4 in Go 1.13): more are another runtime wait, such
+ * as an allocation parked until a GC starts (mallocgc, gcStart, semacquire
+ * and the rest), whose PCs would only blur the channel layout. */
 static bool chan_rec(const pp_rec *r, int gp, uint64_t gopark)
 {
-    return parked(r, gp, gopark) && r->hidden >= 3 && caller_pc(r) < op_pc(r);
+    return parked(r, gp, gopark) && r->hidden >= 3 && r->hidden <= 4 && caller_pc(r) < op_pc(r);
 }
 
 static void chan_directions(pp_rec *r, size_t n, int gp, uint64_t gopark)

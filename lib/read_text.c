@@ -79,6 +79,7 @@ struct st_text {
     uint32_t *frames; /* STRAND_MAX_FRAMES */
     size_t n_frames;
     memo *memo;           /* MEMO_SLOTS */
+    uint64_t gen;         /* in memo keys: bits 13 to 31 */
     scache scache[1u << SCACHE_BITS];
     char ind[MAX_INDENT]; /* the block's indentation */
     size_t ind_n;
@@ -688,7 +689,7 @@ static strand_str intern_file(st_text *t, const char *p, size_t n, uint32_t *lin
 static memo *memo_at(st_text *t, uint32_t pos)
 {
     uint32_t prev = t->n_frames ? t->frames[t->n_frames - 1] : t->b.h.status;
-    uint64_t key = (uint64_t)prev << 32 | pos;
+    uint64_t key = (uint64_t)prev << 32 | t->gen << 13 | pos;
     memo *m = &t->memo[(key * 0x9e3779b97f4a7c15ull) >> (64 - MEMO_BITS)];
     if (m->key != key)
         *m = (memo){key, 0, 0, 0, 0, STRAND_NONE, 0, {0}};
@@ -1611,7 +1612,7 @@ static const char *frames_fast(st_text *t, const char *p, const char *end, uint6
     size_t nf = t->n_frames;
     uint32_t prev = nf ? t->frames[nf - 1] : t->b.h.status, fl;
     while (nf < STRAND_MAX_FRAMES) {
-        uint64_t key = (uint64_t)prev << 32 | nf;
+        uint64_t key = (uint64_t)prev << 32 | t->gen << 13 | nf;
         const memo *m = &t->memo[(key * 0x9e3779b97f4a7c15ull) >> (64 - MEMO_BITS)];
         if (m->key != key || m->frame == STRAND_NONE || !m->ln_n || !m->func)
             break;
@@ -1642,6 +1643,20 @@ static const char *frames_fast(st_text *t, const char *p, const char *end, uint6
 
 /* ---- entry points ------------------------------------------------------------ */
 
+/* The memo is emptied by a new generation in its keys (a part is reset
+ * for every chunk it reads); cleared for real when the generations wrap. */
+static void clear_caches(st_text *t, uint32_t gen)
+{
+    t->gen = gen & ((1u << 19) - 1);
+    if (t->gen == 0) {
+        t->gen = 1;
+        for (size_t i = 0; i < MEMO_SLOTS; i++)
+            t->memo[i] = (memo){0, 0, 0, 0, 0, STRAND_NONE, 0, {0}};
+    }
+    for (size_t i = 0; i < 1u << SCACHE_BITS; i++)
+        t->scache[i].stack = STRAND_NONE;
+}
+
 st_text *st_text_new(strand_snapshot *s)
 {
     st_text *t = st_malloc(&s->alloc, sizeof *t);
@@ -1657,10 +1672,7 @@ st_text *st_text_new(strand_snapshot *s)
         st_text_free(t);
         return NULL;
     }
-    for (size_t i = 0; i < MEMO_SLOTS; i++)
-        t->memo[i] = (memo){0, 0, 0, 0, 0, STRAND_NONE, 0, {0}};
-    for (size_t i = 0; i < 1u << SCACHE_BITS; i++)
-        t->scache[i].stack = STRAND_NONE;
+    clear_caches(t, 0);
     return t;
 }
 
@@ -1734,32 +1746,43 @@ static void finish_block(st_text *t, bool cut)
     end_block(t);
 }
 
-static strand_code conclude(st_text *t, uint64_t end_off, strand_error *err)
+void st_text_tally(const st_text *t, st_tally *sum)
+{
+    _Static_assert(SRC__N == sizeof sum->count / sizeof sum->count[0], "st_tally.count");
+    bool none = !sum->count[SRC_TRACE] && !sum->count[SRC_GOLEAK] && !sum->count[SRC_GLEAK];
+    if (none)
+        sum->first_src = t->first_src;
+    for (int i = 0; i < SRC__N; i++)
+        sum->count[i] += t->count[i];
+    sum->report_seen |= t->report_seen;
+    sum->pp |= t->pp != NULL;
+}
+
+strand_code st_text_conclude(strand_snapshot *s, const st_tally *sum, uint64_t end_off,
+                             strand_error *err)
 {
     static const strand_format formats[SRC__N] = {STRAND_FORMAT_TRACEBACK, STRAND_FORMAT_GOLEAK,
                                                   STRAND_FORMAT_GLEAK};
-    strand_snapshot *s = t->s;
-    uint64_t n = t->count[SRC_TRACE] + t->count[SRC_GOLEAK] + t->count[SRC_GLEAK];
+    uint64_t n = sum->count[SRC_TRACE] + sum->count[SRC_GOLEAK] + sum->count[SRC_GLEAK];
     if (s->oom) {
         st_set_error(err, STRAND_ERR_NOMEM, NULL, end_off);
         return STRAND_ERR_NOMEM;
     }
-    bool pp = t->pp && (s->records.len || s->has_total_line);
-    if (!n && !pp && !s->skipped && !t->report_seen) {
+    bool pp = sum->pp && (s->records.len || s->has_total_line);
+    if (!n && !pp && !s->skipped && !sum->report_seen) {
         st_set_error(err, STRAND_ERR_FORMAT, "no goroutine report found in the input", end_off);
         return STRAND_ERR_FORMAT;
     }
-    int best = t->first_src;
+    int best = sum->first_src;
     for (int i = 0; i < SRC__N; i++)
-        if (t->count[i] > t->count[best])
+        if (sum->count[i] > sum->count[best])
             best = i;
     s->format = n ? formats[best] : pp ? STRAND_FORMAT_PPROF_TEXT : STRAND_FORMAT_TRACEBACK;
     return STRAND_OK;
 }
 
-strand_code st_text_finish(st_text *t, uint64_t end_off, uint32_t end_line, strand_error *err)
+void st_text_end(st_text *t, uint64_t end_off)
 {
-    (void)end_line;
     bool partial = t->any_line && t->raw_n && t->off + t->raw_n == end_off;
     if (t->wrap) {
         header h = t->wrap_h;
@@ -1778,7 +1801,45 @@ strand_code st_text_finish(st_text *t, uint64_t end_off, uint32_t end_line, stra
     }
     if (t->pp)
         st_pptext_finish(t->pp);
-    return conclude(t, end_off, err);
+}
+
+strand_code st_text_finish(st_text *t, uint64_t end_off, uint32_t end_line, strand_error *err)
+{
+    (void)end_line;
+    st_tally sum = {{0}, 0, false, false};
+    st_text_end(t, end_off);
+    st_text_tally(t, &sum);
+    return st_text_conclude(t->s, &sum, end_off, err);
+}
+
+/* Between blocks, nothing of the text before matters to what follows but
+ * these (the rest is per block, per line, or caches). */
+bool st_text_clean(const st_text *t)
+{
+    return t->mode == M_TEXT && t->expect == X_ANY && !t->fresh && !t->wrap && !t->in_goleak &&
+           !t->in_gleak && !t->pp && !t->pp_on;
+}
+
+void st_text_reset(st_text *t, strand_snapshot *s, bool at_start)
+{
+    uint32_t *frames = t->frames;
+    memo *mo = t->memo;
+    char *cand = t->cand, *scratch = t->scratch;
+    size_t cand_cap = t->cand_cap, scratch_cap = t->scratch_cap;
+    uint32_t gen = t->gen;
+    if (t->pp)
+        st_pptext_free(t->pp);
+    memset(t, 0, sizeof *t);
+    t->alloc = s->alloc;
+    t->s = s;
+    t->fresh = at_start;
+    t->frames = frames;
+    t->memo = mo;
+    t->cand = cand;
+    t->cand_cap = cand_cap;
+    t->scratch = scratch;
+    t->scratch_cap = scratch_cap;
+    clear_caches(t, gen + 1);
 }
 
 void st_text_free(st_text *t)

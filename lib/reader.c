@@ -289,11 +289,16 @@ strand_snapshot *strand_read_mem(const void *data, size_t len, const strand_read
 
 #define READ_CHUNK ((size_t)1 << 20)
 
-strand_snapshot *strand_read_fd(int fd, const strand_read_options *opts, strand_error *err)
+strand_snapshot *st_read_fd_from(int fd, const strand_read_options *opts, const char *head,
+                                 size_t n_head, strand_error *err)
 {
     strand_reader *r = strand_reader_new(opts, err);
     if (!r)
         return NULL;
+    if (n_head && strand_reader_feed(r, head, n_head, err) != STRAND_OK) {
+        strand_reader_free(r);
+        return NULL;
+    }
     char *chunk = st_malloc(&r->alloc, READ_CHUNK);
     if (!chunk) {
         strand_reader_free(r);
@@ -321,4 +326,87 @@ strand_snapshot *strand_read_fd(int fd, const strand_read_options *opts, strand_
     st_free(&r->alloc, chunk, READ_CHUNK);
     strand_reader_free(r);
     return NULL;
+}
+
+strand_snapshot *strand_read_fd(int fd, const strand_read_options *opts, strand_error *err)
+{
+    return st_read_fd_chunked(fd, opts, 0, err);
+}
+
+/* ---- parts: the text readers of parallel reading (read_parallel.c) ------- */
+
+strand_reader *st_part_new(const strand_alloc *a)
+{
+    strand_read_options o = {a, NULL, 1};
+    strand_reader *r = strand_reader_new(&o, NULL);
+    if (!r)
+        return NULL;
+    r->text = st_text_new(r->snap);
+    if (!r->text) {
+        strand_reader_free(r);
+        return NULL;
+    }
+    r->mode = MODE_TEXT;
+    return r;
+}
+
+void st_part_reset(strand_reader *r, uint64_t pos, bool at_start)
+{
+    st_snapshot_reset(r->snap);
+    st_text_reset(r->text, r->snap, at_start);
+    r->mode = MODE_TEXT;
+    r->len = 0;
+    r->skipping = false;
+    r->off = r->pos = pos;
+    r->lineno = 1;
+}
+
+void st_part_feed(strand_reader *r, const char *p, size_t n)
+{
+    if (n && feed_text(r, p, n, r->pos) != STRAND_OK)
+        r->snap->oom = true;
+    r->pos += n;
+}
+
+bool st_part_clean(const strand_reader *r)
+{
+    return !r->len && !r->skipping && st_text_clean(r->text);
+}
+
+uint64_t st_part_pos(const strand_reader *r)
+{
+    return r->pos;
+}
+
+uint32_t st_part_lines(const strand_reader *r)
+{
+    return r->lineno - 1;
+}
+
+void st_part_end(strand_reader *r)
+{
+    if (r->len && !r->skipping)
+        emit_line(r, r->buf, r->len, r->off, false);
+    r->len = 0;
+    st_text_end(r->text, r->pos);
+}
+
+strand_snapshot *st_part_snapshot(strand_reader *r)
+{
+    return r->snap;
+}
+
+st_text *st_part_text(strand_reader *r)
+{
+    return r->text;
+}
+
+int st_sniff(const void *p, size_t n)
+{
+    const unsigned char *u = p;
+    if (n > SNIFF_BYTES)
+        n = SNIFF_BYTES;
+    if (st_proto_sniff(u, n))
+        return 1;
+    return looks_binary(u, n) ? 2 : 0;
 }

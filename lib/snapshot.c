@@ -86,13 +86,20 @@ static bool str_eq(const strand_snapshot *s, uint32_t id, const void *key)
     return e->hash == k->h && e->len == k->n && memcmp(e->ptr, k->p, k->n) == 0;
 }
 
+static strand_str intern_hashed(strand_snapshot *s, const char *p, size_t n, uint64_t h);
+
 strand_str st_intern(strand_snapshot *s, const char *p, size_t n)
 {
     if (n == 0 || s->oom)
         return 0;
     if (n > UINT32_MAX)
         n = UINT32_MAX;
-    str_key k = {p, n, st_hash_bytes(p, n)};
+    return intern_hashed(s, p, n, st_hash_bytes(p, n));
+}
+
+static strand_str intern_hashed(strand_snapshot *s, const char *p, size_t n, uint64_t h)
+{
+    str_key k = {p, n, h};
     uint32_t *slot;
     uint32_t id = index_find(s, &s->str_index, k.h, &k, str_eq, str_hash_of, &slot);
     if (id != STRAND_NONE)
@@ -362,6 +369,176 @@ void st_diag(strand_snapshot *s, uint64_t off, uint32_t line, strand_code code, 
     d->line = line;
     d->code = code;
     d->message = msg;
+}
+
+/* ---- merging (parallel reading) ------------------------------------------ */
+
+static void index_clear(st_index *ix)
+{
+    if (ix->mask)
+        memset(ix->slots, 0, (ix->mask + 1) * sizeof *ix->slots);
+    ix->used = 0;
+}
+
+void st_snapshot_reset(strand_snapshot *s)
+{
+    s->oom = false;
+    s->format = STRAND_FORMAT_UNKNOWN;
+    s->total_line = 0;
+    s->has_total_line = false;
+    s->profile_type = 0;
+    s->time_nanos = 0;
+    s->reason = 0;
+    s->strs.len = 1; /* "" stays */
+    s->frames.len = s->frame_hashes.len = 0;
+    s->stacks.len = s->stack_frames.len = 0;
+    s->labelsets.len = s->label_items.len = 0;
+    s->goroutines.len = s->records.len = s->ancestors.len = 0;
+    s->diags.len = s->running_tests.len = 0;
+    s->diag_total = s->skipped = 0;
+    index_clear(&s->str_index);
+    index_clear(&s->frame_index);
+    index_clear(&s->stack_index);
+    index_clear(&s->labelset_index);
+    st_arena_reset(&s->arena);
+    s->name = NULL;
+}
+
+/* Ids of `from` in `into`: interned in `from`'s id order, which keeps the
+ * order in which the text first needed them (see st_snapshot_merge). */
+typedef struct remap {
+    uint32_t *str, *frame, *stack, *labels;
+    uint32_t *tmp; /* a stack's frames */
+} remap;
+
+static uint32_t map_id(const uint32_t *m, uint32_t id)
+{
+    return id == STRAND_NONE ? STRAND_NONE : m[id];
+}
+
+static void remap_tables(strand_snapshot *d, const strand_snapshot *s, remap *m)
+{
+    const st_str_entry *str = s->strs.data;
+    m->str[0] = 0;
+    for (size_t i = 1; i < s->strs.len && !d->oom; i++)
+        m->str[i] = intern_hashed(d, str[i].ptr, str[i].len, str[i].hash);
+    const strand_frame *fr = s->frames.data;
+    for (size_t i = 0; i < s->frames.len && !d->oom; i++)
+        m->frame[i] = st_frame(d, m->str[fr[i].func], m->str[fr[i].file], fr[i].line, fr[i].flags);
+    const st_stack_entry *st = s->stacks.data;
+    const uint32_t *sf = s->stack_frames.data;
+    for (size_t i = 0; i < s->stacks.len && !d->oom; i++) {
+        for (uint32_t j = 0; j < st[i].len; j++)
+            m->tmp[j] = m->frame[sf[st[i].off + j]];
+        m->stack[i] = st_stack(d, m->tmp, st[i].len);
+    }
+    const st_labelset_entry *ls = s->labelsets.data;
+    const strand_label *li = s->label_items.data;
+    strand_label tmp[STRAND_MAX_LABELS];
+    for (size_t i = 0; i < s->labelsets.len && !d->oom; i++) {
+        size_t n = ls[i].len < STRAND_MAX_LABELS ? ls[i].len : STRAND_MAX_LABELS;
+        for (size_t j = 0; j < n; j++)
+            tmp[j] = (strand_label){m->str[li[ls[i].off + j].key], m->str[li[ls[i].off + j].value]};
+        m->labels[i] = st_labelset(d, tmp, n);
+    }
+}
+
+static uint32_t add_base(uint32_t line, uint32_t base)
+{
+    return line ? line + base : 0;
+}
+
+static void append_items(strand_snapshot *d, const strand_snapshot *s, const remap *m,
+                         uint32_t line_base)
+{
+    uint32_t anc_base = (uint32_t)d->ancestors.len;
+    const strand_ancestor *an = s->ancestors.data;
+    for (size_t i = 0; i < s->ancestors.len; i++) {
+        strand_ancestor *a = st_add_ancestor(d);
+        if (!a)
+            return;
+        *a = (strand_ancestor){an[i].id, map_id(m->stack, an[i].stack), map_id(m->frame, an[i].created_by)};
+    }
+    if (!st_vec_reserve(&d->alloc, &d->goroutines, sizeof(strand_goroutine), s->goroutines.len)) {
+        d->oom = true;
+        return;
+    }
+    const strand_goroutine *g = s->goroutines.data;
+    strand_goroutine *out = (strand_goroutine *)d->goroutines.data + d->goroutines.len;
+    for (size_t i = 0; i < s->goroutines.len; i++) {
+        out[i] = g[i];
+        out[i].status = m->str[g[i].status];
+        out[i].stack = map_id(m->stack, g[i].stack);
+        out[i].created_by = map_id(m->frame, g[i].created_by);
+        out[i].labels = map_id(m->labels, g[i].labels);
+        out[i].ancestors = g[i].ancestors == STRAND_NONE ? STRAND_NONE : g[i].ancestors + anc_base;
+        out[i].line = add_base(g[i].line, line_base);
+    }
+    d->goroutines.len += s->goroutines.len;
+    const strand_record *rs = s->records.data;
+    for (size_t i = 0; i < s->records.len; i++) {
+        strand_record *r = st_add_record(d);
+        if (!r)
+            return;
+        *r = rs[i];
+        r->stack = map_id(m->stack, rs[i].stack);
+        r->labels = map_id(m->labels, rs[i].labels);
+        r->line = add_base(rs[i].line, line_base);
+    }
+    const strand_str *rt = s->running_tests.data;
+    for (size_t i = 0; i < s->running_tests.len; i++)
+        st_add_running_test(d, m->str[rt[i]]);
+}
+
+static void merge_facts(strand_snapshot *d, const strand_snapshot *s, const remap *m,
+                        uint32_t line_base)
+{
+    const strand_diagnostic *dg = s->diags.data;
+    size_t k = 0;
+    for (; k < s->diags.len && d->diags.len < STRAND_MAX_DIAGNOSTICS; k++)
+        st_diag(d, dg[k].offset, add_base(dg[k].line, line_base), dg[k].code, dg[k].message);
+    d->diag_total += s->diag_total - k; /* st_diag counted the k it was given */
+    d->skipped += s->skipped;
+    if (!d->reason && s->reason)
+        d->reason = m->str[s->reason];
+    if (!d->profile_type && s->profile_type)
+        d->profile_type = m->str[s->profile_type];
+    if (s->has_total_line) {
+        d->has_total_line = true;
+        d->total_line = s->total_line;
+    }
+    if (!d->time_nanos)
+        d->time_nanos = s->time_nanos;
+}
+
+bool st_snapshot_merge(strand_snapshot *d, const strand_snapshot *s, uint32_t line_base)
+{
+    if (s->oom || d->oom) {
+        d->oom = true;
+        return false;
+    }
+    size_t maxlen = 0;
+    const st_stack_entry *st = s->stacks.data;
+    for (size_t i = 0; i < s->stacks.len; i++)
+        if (st[i].len > maxlen)
+            maxlen = st[i].len;
+    size_t n = s->strs.len + s->frames.len + s->stacks.len + s->labelsets.len + maxlen + 1;
+    uint32_t *buf = st_malloc(&d->alloc, n * sizeof *buf);
+    if (!buf) {
+        d->oom = true;
+        return false;
+    }
+    remap m = {buf, buf + s->strs.len, NULL, NULL, NULL};
+    m.stack = m.frame + s->frames.len;
+    m.labels = m.stack + s->stacks.len;
+    m.tmp = m.labels + s->labelsets.len;
+    remap_tables(d, s, &m);
+    if (!d->oom)
+        append_items(d, s, &m, line_base);
+    if (!d->oom)
+        merge_facts(d, s, &m, line_base);
+    st_free(&d->alloc, buf, n * sizeof *buf);
+    return !d->oom;
 }
 
 /* ---- lifetime ------------------------------------------------------------ */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make test: every test of the project, from a fresh clone.
 #  1. warnings-as-errors builds with gcc and clang
-#  2. unit tests (cmocka), golden fixtures, scenario acceptance, fuzz-corpus replay
+#  2. unit tests (cmocka), golden fixtures, scenario acceptance, the healthy service
+#     (no leak verdict), fuzz-corpus replay
 #  3. the same under AddressSanitizer + UndefinedBehaviorSanitizer
 # The last line is the overall "N passed, N failed".
 set -u
@@ -51,6 +52,7 @@ step "build (clang -Werror)" make -s -j"$jobs" CC=clang BUILD=build/clang EXTRA_
 tally unit make -s -j"$jobs" EXTRA_CFLAGS=-Werror unit
 tally golden make -s golden
 tally scenarios sh tests/scenarios/check.sh build/strand
+tally healthy sh tests/healthy/check.sh build/strand
 tally watch sh tests/watch/run.sh build/strand
 tally replay make -s replay
 echo "== sanitizers (ASan + UBSan)"

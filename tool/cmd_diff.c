@@ -33,6 +33,7 @@ typedef struct db_opts {
     const char *db, *target;
     double since;
     size_t max;
+    bool used;                 /* --since, --target or --max-snapshots given */
 } db_opts;
 
 /* Takes --db, --since, --target and --max-snapshots out of argv. */
@@ -62,6 +63,11 @@ static int take_db_opts(int *argc, char **argv, db_opts *d)
             d->db = v;
         else if (k == 2)
             d->target = v;
+        d->used |= k != 0;
+    }
+    if (d->used && !d->db) {
+        tool_error("--since, --target and --max-snapshots go with --db FILE");
+        return EXIT_USAGE;
     }
     *argc = out;
     argv[out] = NULL;
@@ -97,7 +103,7 @@ static int diff_db(tool_opts *o, const db_opts *d)
 
 int cmd_diff(int argc, char **argv)
 {
-    db_opts d = {NULL, NULL, 3600, 500};
+    db_opts d = {NULL, NULL, 3600, 500, false};
     tool_opts o;
     int rc = take_db_opts(&argc, argv, &d);
     if (rc >= 0)

@@ -6,6 +6,7 @@
 #include "watch.h"
 
 #include <curl/curl.h>
+#include "dynload.h" /* after curl.h: curl_* are loaded at run time */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -427,6 +428,8 @@ int cmd_watch(int argc, char **argv)
         free(o.headers);
         return rc;
     }
+    if (!dl_load_curl())
+        return EXIT_USAGE;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         tool_error("cannot initialise libcurl");
         return EXIT_USAGE;

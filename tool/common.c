@@ -395,7 +395,7 @@ static int exit_code(const tool_opts *o, const strand_report *r)
     size_t n;
     const strand_finding *f = strand_report_findings(r, &n);
     for (size_t i = 0; i < n; i++)
-        if (f[i].verdict >= o->fail_on && f[i].count >= (o->min_count ? o->min_count : 1))
+        if (f[i].verdict >= o->fail_on && (!o->min_count || f[i].count >= o->min_count))
             return EXIT_FINDINGS;
     return EXIT_CLEAN;
 }

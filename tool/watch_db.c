@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include "dynload.h" /* after sqlite3.h: sqlite3_* are loaded at run time */
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,6 +315,8 @@ static int prepare_all(watch_db *d)
 
 static watch_db *open_db(const char *path, int flags)
 {
+    if (!dl_load_sqlite())
+        return NULL;
     watch_db *d = calloc(1, sizeof *d);
     if (!d || !(d->path = strdup(path))) {
         free(d);

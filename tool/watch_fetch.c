@@ -13,6 +13,7 @@
 #include "watch.h"
 
 #include <curl/curl.h>
+#include "dynload.h" /* after curl.h: curl_* are loaded at run time */
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>

@@ -106,7 +106,7 @@ static void test_class_table(void **state)
         "timer-time-after", "errgroup-no-cancel", "worker-pool-never-closed",
         "deadlock-both-blocked", "producer-died-no-close", "busy-loop", "not-a-leak-steady-state",
         "identical-stacks-different-causes", "slow-producer-not-a-leak", "goleak-race-slow-exit",
-        "stripped-symbols", "benign", "waiting",
+        "stripped-symbols", "benign", "waiting", "growing-population",
     };
     for (size_t i = 0; i < NF(design); i++) {
         const strand_class_info *c = strand_class_find(design[i]);
@@ -533,6 +533,148 @@ static const tf LOCK_TOTAL[] = {{"sync.runtime_SemacquireMutex", "/go/src/runtim
                                 {"sync.(*Mutex).Lock", "/go/src/sync/mutex.go", 90},
                                 {"main.(*Inventory).Total", "/src/main.go", 39},
                                 {"main.main", "/src/main.go", 80}};
+
+/* ---- a busy service is not a leak (tests/healthy) ------------------------------ */
+
+static const tf EG_CB = {"golang.org/x/sync/errgroup.(*Group).Go", "/x/errgroup.go", 72};
+static const tf EG_GETCONN[] = {
+    {"net/http.(*Transport).getConn", "/go/src/net/http/transport.go", 1376},
+    {"net/http.(*Transport).roundTrip", "/go/src/net/http/transport.go", 582},
+    {"net/http.(*Client).Do", "/go/src/net/http/client.go", 581},
+    {"main.(*service).fetch", "/src/backend.go", 35},
+    {"main.(*service).handleOrder.func1", "/src/api.go", 45},
+    {"golang.org/x/sync/errgroup.(*Group).Go.func1", "/x/errgroup.go", 75}};
+static const tf EG_ROUNDTRIP[] = {
+    {"net/http.(*persistConn).roundTrip", "/go/src/net/http/transport.go", 2620},
+    {"net/http.(*Transport).roundTrip", "/go/src/net/http/transport.go", 595},
+    {"net/http.(*Client).Do", "/go/src/net/http/client.go", 581},
+    {"main.(*service).fetch", "/src/backend.go", 35},
+    {"main.(*service).handleOrder.func1", "/src/api.go", 45},
+    {"golang.org/x/sync/errgroup.(*Group).Go.func1", "/x/errgroup.go", 75}};
+static const tf EG_WAIT_ORDER[] = {
+    {"sync.runtime_Semacquire", "/go/src/runtime/sema.go", 62},
+    {"sync.(*WaitGroup).Wait", "/go/src/sync/waitgroup.go", 139},
+    {"golang.org/x/sync/errgroup.(*Group).Wait", "/x/errgroup.go", 53},
+    {"main.(*service).handleOrder", "/src/api.go", 50},
+    {"net/http.(*conn).serve", "/go/src/net/http/server.go", 1995}};
+static const tf CONN_READ[] = {
+    {"internal/poll.runtime_pollWait", "/go/src/runtime/netpoll.go", 305},
+    {"net.(*conn).Read", "/go/src/net/net.go", 183},
+    {"net/http.(*persistConn).Read", "/go/src/net/http/transport.go", 1929},
+    {"net/http.(*persistConn).readLoop", "/go/src/net/http/transport.go", 2093}};
+static const tf CONN_WRITE[] = {
+    {"net/http.(*persistConn).writeLoop", "/go/src/net/http/transport.go", 2392}};
+static const tf DIAL_CB = {"net/http.(*Transport).dialConn", "/go/src/net/http/transport.go", 1751};
+static const tf SERVE_CB = {"net/http.(*Server).Serve", "/go/src/net/http/server.go", 3102};
+
+/* errgroup workers of a saturated client pool: queued in Transport.getConn
+ * for a connection, or in flight; the callers in Group.Wait. HTTP requests
+ * the network will end, not workers parked for ever. */
+static void test_errgroup_http_in_flight(void **state)
+{
+    (void)state;
+    strand_snapshot *s = tb_new(STRAND_FORMAT_TRACEBACK, "busy");
+    tb_gs(s, 1000, 120, "select", STRAND_KIND_SELECT, EG_GETCONN, NF(EG_GETCONN), &EG_CB);
+    tb_gs(s, 2000, 32, "select", STRAND_KIND_SELECT, EG_ROUNDTRIP, NF(EG_ROUNDTRIP), &EG_CB);
+    tb_gs(s, 3000, 32, "IO wait", STRAND_KIND_IO, CONN_READ, NF(CONN_READ), &DIAL_CB);
+    tb_gs(s, 4000, 32, "select", STRAND_KIND_SELECT, CONN_WRITE, NF(CONN_WRITE), &DIAL_CB);
+    tb_gs(s, 5000, 50, "semacquire", STRAND_KIND_WAITGROUP, EG_WAIT_ORDER, NF(EG_WAIT_ORDER),
+          &SERVE_CB);
+    static const tf tcp[] = {{"internal/poll.runtime_pollWait", "/go/src/runtime/netpoll.go", 305},
+                             {"net.(*conn).Read", "/go/src/net/net.go", 183},
+                             {"bufio.(*Reader).ReadString", "/go/src/bufio/bufio.go", 495},
+                             {"main.(*tcpServer).serveConn", "/src/tcp.go", 68}};
+    static const tf tcp_cb = {"main.(*tcpServer).acceptLoop", "/src/tcp.go", 56};
+    tb_gs(s, 6000, 12, "IO wait", STRAND_KIND_IO, tcp, NF(tcp), &tcp_cb);
+    strand_report *r = analyze1(s, NULL);
+    assert_int_equal(count_verdict(r, STRAND_VERDICT_LEAK), 0);
+    size_t n;
+    const strand_finding *f = all_of(r, &n);
+    size_t http = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(f[i].cls->id, "errgroup-no-cancel") == 0)
+            fail_msg("errgroup-no-cancel for HTTP requests in flight");
+        if (strcmp(f[i].cls->id, "http-client-no-timeout") == 0) {
+            assert_int_equal(f[i].verdict, STRAND_VERDICT_SUSPECT);
+            assert_string_equal(f[i].site.function, "main.(*service).fetch");
+            http++;
+            if (f[i].count == 120)
+                assert_true(has_evidence(&f[i], "Transport).getConn"));
+            else
+                assert_int_equal(f[i].count, 96); /* caller + readLoop + writeLoop */
+        }
+    }
+    assert_int_equal(http, 2);
+    strand_report_free(r);
+    strand_snapshot_free(s);
+}
+
+/* 40 requests in flight are 120 goroutines: a busy client, not a mass of
+ * hung ones, while the rest of the process is busy too; the same requests
+ * with nothing else running or waiting on I/O are hung. */
+static void test_http_busy_client_vs_hung(void **state)
+{
+    (void)state;
+    static const tf tick[] = {{"time.Sleep", "/go/src/runtime/time.go", 195},
+                              {"main.ticker", "/src/main.go", 12}};
+    static const tf cb = {"main.main", "/src/main.go", 40};
+    for (int alone = 0; alone < 2; alone++) {
+        strand_snapshot *s = tb_new(STRAND_FORMAT_TRACEBACK, "busy");
+        tb_gs(s, 1000, 40, "select", STRAND_KIND_SELECT, EG_ROUNDTRIP, NF(EG_ROUNDTRIP), &EG_CB);
+        tb_gs(s, 2000, 40, "IO wait", STRAND_KIND_IO, CONN_READ, NF(CONN_READ), &DIAL_CB);
+        tb_gs(s, 3000, 40, "select", STRAND_KIND_SELECT, CONN_WRITE, NF(CONN_WRITE), &DIAL_CB);
+        if (!alone)
+            tb_gs(s, 4000, 150, "sleep", STRAND_KIND_SLEEP, tick, NF(tick), &cb);
+        strand_report *r = analyze1(s, NULL);
+        expect(r, "main.(*service).fetch", "http-client-no-timeout",
+               alone ? STRAND_VERDICT_LEAK : STRAND_VERDICT_SUSPECT, 120);
+        strand_report_free(r);
+        strand_snapshot_free(s);
+    }
+}
+
+/* debug=1 hides the runtime frames: an errgroup worker whose wait cannot be
+ * told (an allocation waiting for a GC, say) is not a parked worker. */
+static void test_errgroup_unknown_wait(void **state)
+{
+    (void)state;
+    static const tf w[] = {{"main.(*service).handleOrder.func1", "/src/api.go", 45},
+                           {"golang.org/x/sync/errgroup.(*Group).Go.func1", "/x/errgroup.go", 75}};
+    strand_snapshot *s = tb_new(STRAND_FORMAT_PPROF_TEXT, "gc");
+    tb_rec(s, 7, STRAND_KIND_UNKNOWN, w, NF(w));
+    tb_rec(s, 7, STRAND_KIND_WAITGROUP, EG_WAIT_ORDER, NF(EG_WAIT_ORDER));
+    tb_rec(s, 12, STRAND_KIND_IO, CONN_READ, NF(CONN_READ)); /* the process is busy */
+    strand_report *r = analyze1(s, NULL);
+    const strand_finding *f = at(r, "main.(*service).handleOrder.func1");
+    assert_string_not_equal(f->cls->id, "errgroup-no-cancel");
+    assert_int_equal(count_verdict(r, STRAND_VERDICT_LEAK), 0);
+    strand_report_free(r);
+    strand_snapshot_free(s);
+}
+
+/* [semacquire] under the user's own frame: a runtime semaphore (an
+ * allocation waiting for a GC to start), not the user's lock. */
+static void test_runtime_semacquire(void **state)
+{
+    (void)state;
+    static const tf alloc[] = {{"main.(*service).handleOrder.func1", "/src/api.go", 45},
+                               {"golang.org/x/sync/errgroup.(*Group).Go.func1", "/x/errgroup.go",
+                                75}};
+    strand_snapshot *s = tb_new(STRAND_FORMAT_TRACEBACK, "gc");
+    tb_gs(s, 100, 5, "semacquire", STRAND_KIND_MUTEX, alloc, NF(alloc), &EG_CB);
+    tb_gs(s, 200, 3, "semacquire", STRAND_KIND_MUTEX, LOCK_ADD, NF(LOCK_ADD), NULL);
+    strand_report *r = analyze1(s, NULL);
+    const strand_finding *f = at(r, "main.(*service).handleOrder.func1");
+    assert_int_equal(f->verdict, STRAND_VERDICT_OK);
+    assert_int_equal(f->kind, STRAND_KIND_RUNNABLE);
+    assert_true(has_evidence(f, "runtime semaphore"));
+    /* a real mutex wait keeps its kind; the GC waiters are live and may hold it */
+    f = at(r, "main.(*Inventory).Add");
+    assert_int_equal(f->kind, STRAND_KIND_MUTEX);
+    assert_int_equal(count_verdict(r, STRAND_VERDICT_LEAK), 0);
+    strand_report_free(r);
+    strand_snapshot_free(s);
+}
 
 static void test_mutex_no_holder(void **state)
 {
@@ -987,6 +1129,10 @@ int main(void)
         cmocka_unit_test(test_source_hook),
         cmocka_unit_test(test_goleak_report_dedupes),
         cmocka_unit_test(test_runtime_leaked_flag),
+        cmocka_unit_test(test_errgroup_http_in_flight),
+        cmocka_unit_test(test_http_busy_client_vs_hung),
+        cmocka_unit_test(test_errgroup_unknown_wait),
+        cmocka_unit_test(test_runtime_semacquire),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_bad_arguments),
     };

@@ -561,6 +561,24 @@ static void test_kinds_gopark_from_runtime_main(void **state)
     strand_snapshot_free(s);
 }
 
+/* From tests/healthy (Go 1.19): an allocation parked until a GC starts has
+ * seven hidden PCs (mallocgc ... semacquire, gopark); read as a channel op
+ * its PCs made the range receive next to it a send. */
+static void test_kinds_gc_wait_is_not_a_chan_op(void **state)
+{
+    (void)state;
+    strand_snapshot *s = parse("goroutine profile: total 5\n"
+                               "4 @ 0x43b0f6 0x407e9b 0x4079d8 0x67328c 0x468b01\n"
+                               "#\t0x67328b\tmain.(*dbPool).worker+0xcb\t/src/dbpool.go:49\n\n"
+                               "1 @ 0x43b0f6 0x44b79e 0x44b775 0x41b8ea 0x41b8d9 0x41f67c 0x40e13f "
+                               "0x40c387 0x673677 0x6733ac 0x468b01\n"
+                               "#\t0x673676\tmain.(*dbPool).exec+0x196\t/src/dbpool.go:65\n"
+                               "#\t0x6733ab\tmain.(*dbPool).worker+0x1eb\t/src/dbpool.go:54\n\n");
+    expect_kind(s, "main.(*dbPool).worker", STRAND_KIND_CHAN); /* one direction: untold */
+    expect_kind(s, "main.(*dbPool).exec", STRAND_KIND_UNKNOWN);
+    strand_snapshot_free(s);
+}
+
 /* Two profiles in one input: totals add up, kinds are found per profile. */
 static void test_two_profiles(void **state)
 {
@@ -771,7 +789,8 @@ static void test_heap_malformed(void **state)
     assert_int_equal(strand_snapshot_total(s), 9);
     strand_snapshot_free(s);
     /* in-use counts over the header's total */
-    s = parse("heap profile: 1: 8 [1: 8] @ heap/2\n2: 16 [2: 16] @ 0x1\n#\t0x1\tmain.f+0x1\t/a.go:1\n");
+    s = parse("heap profile: 1: 8 [1: 8] @ heap/2\n"
+              "2: 16 [2: 16] @ 0x1\n#\t0x1\tmain.f+0x1\t/a.go:1\n");
     assert_int_equal(count_diags(s, "record counts add up to more than the profile's total"), 1);
     strand_snapshot_free(s);
 }
@@ -970,6 +989,7 @@ int main(void)
         cmocka_unit_test(test_kinds_zoo_layout),
         cmocka_unit_test(test_kinds_one_direction),
         cmocka_unit_test(test_kinds_gopark_from_runtime_main),
+        cmocka_unit_test(test_kinds_gc_wait_is_not_a_chan_op),
         cmocka_unit_test(test_two_profiles),
         cmocka_unit_test(test_heap_profile),
         cmocka_unit_test(test_heap_analysis),

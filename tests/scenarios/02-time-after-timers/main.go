@@ -6,7 +6,8 @@ package main
 // the series (debug=1) shows the same handful of goroutines, while the
 // heap holds one more pending time.After timer per call: stats.txt counts
 // them from the heap profile (MemProfileRate=1, so every allocation is
-// recorded), and heap.pb.gz is the heap profile written at the end.
+// recorded), and heap.pb.gz and heap.txt (debug=1) are the heap profile
+// written at the end.
 
 import (
 	"context"
@@ -116,9 +117,11 @@ func main() {
 	wg.Wait()
 	captureAll()
 	runtime.GC()
-	f := createArtifact("heap.pb.gz")
-	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
-		panic(err)
+	for name, debug := range map[string]int{"heap.pb.gz": 0, "heap.txt": 1} {
+		f := createArtifact(name)
+		if err := pprof.Lookup("heap").WriteTo(f, debug); err != nil {
+			panic(err)
+		}
+		f.Close()
 	}
-	f.Close()
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"math/rand"
-	"sync"
 	"time"
 )
 
 // steady runs a fixed pool of workers fed by a producer, plus short-lived
-// request goroutines that come and go: the count moves but does not grow.
+// request goroutines that come and go at random: the count moves but does
+// not grow.
 func steady(workers int) {
 	jobs := make(chan int)
 	for i := 0; i < workers; i++ {
@@ -15,18 +15,13 @@ func steady(workers int) {
 	}
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
-	var wg sync.WaitGroup
 	for i := 0; ; i++ {
 		<-t.C
 		select {
 		case jobs <- i:
 		default:
 		}
-		wg.Add(1)
-		go request(&wg, time.Duration(rand.Intn(150))*time.Millisecond)
-		if i%50 == 0 {
-			wg.Wait()
-		}
+		go request(time.Duration(rand.Intn(150)) * time.Millisecond)
 	}
 }
 
@@ -36,7 +31,6 @@ func worker(jobs <-chan int) {
 	}
 }
 
-func request(wg *sync.WaitGroup, d time.Duration) {
-	defer wg.Done()
+func request(d time.Duration) {
 	time.Sleep(d)
 }
