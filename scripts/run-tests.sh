@@ -20,8 +20,8 @@ tally() {
 	rc=$?
 	cat "$log"
 	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	p=$(printf '%s' "$line" | sed -n 's/.*[^0-9]\{0,1\}\([0-9][0-9]*\) passed.*/\1/p')
-	f=$(printf '%s' "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
+	p=$(printf '%s\n' "$line" | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^passed,?$/) print $(i - 1)}')
+	f=$(printf '%s\n' "$line" | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^failed/) print $(i - 1)}')
 	p=${p:-0}
 	f=${f:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
