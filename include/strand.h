@@ -289,19 +289,20 @@ void strand_reader_free(strand_reader *r);
 /** Convenience: read everything from a file descriptor (file or pipe).
  *
  *  Threads: with opts->threads != 1, a big text dump is read in parallel: one
- *  thread reads the descriptor into a ring of buffers (at most 48 MiB in all,
- *  reused: memory does not grow with the input), the buffers are cut where a
- *  goroutine block starts and parsed on `threads` threads (0: one per online
- *  CPU, at most 8), and the pieces are merged in input order. The snapshot
- *  is the one a single thread makes, ids, line numbers and diagnostics
- *  included; a piece whose text does not start cleanly at a block (text
- *  between blocks, a panic value, goleak output, a line cut by the buffer)
- *  is read on, in order, by the piece before it. Input that does not start
- *  like a goroutine dump, input that fits in one buffer and binary input are
- *  read on the calling thread. All threads are created and joined inside
- *  this call. With threads != 1 and a caller's allocator, that allocator is
- *  called from several threads at once and must be thread-safe; with a
- *  caller's allocator, threads == 0 means 1. */
+ *  thread reads the descriptor into a ring of buffers (4 to 12 MiB each, 48
+ *  MiB in all by default, reused: memory does not grow with the input), the
+ *  buffers are cut where a goroutine block starts and parsed on `threads`
+ *  threads (0: one per online CPU, at most 8), and the pieces are merged in
+ *  input order. The snapshot is the one a single thread makes, ids, line
+ *  numbers and diagnostics included: a piece whose text does not start
+ *  cleanly at a block (text between blocks, a panic value, goleak output, a
+ *  line cut by the buffer) is read on, in order, by the piece before it.
+ *  Files under 48 MiB, input that fits in one buffer, input that does not
+ *  start like a goroutine dump and binary input are read on the calling
+ *  thread. All threads are created and joined inside this call. With
+ *  threads != 1 and a caller's allocator, that allocator is called from
+ *  several threads at once and must be thread-safe; with a caller's
+ *  allocator, threads == 0 means 1. */
 strand_snapshot *strand_read_fd(int fd, const strand_read_options *opts, strand_error *err);
 
 /** Convenience: read a buffer (on the calling thread; opts->threads is

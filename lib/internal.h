@@ -199,9 +199,10 @@ strand_kind st_kind_refine(const strand_snapshot *s, strand_kind from_status, co
 
 /* ---- readers -------------------------------------------------------------- */
 
-/* Text reading (lib/read_text.c): lib/reader.c splits the input into lines
- * (without the '\n'; a trailing '\r' is kept) and calls st_text_line for each,
- * in order, then st_text_finish once. `off` is the byte offset of the line,
+/* Text reading (lib/read_text.c): lib/reader.c passes the complete lines of
+ * what it is fed to st_text_lines, and a line split across feeds, or the last
+ * line without a '\n', to st_text_line (without the '\n'; a trailing '\r' is
+ * kept), in order, then calls st_text_finish once. `off` is the byte offset of the line,
  * `lineno` its 1-based number. Lines longer than STRAND_MAX_LINE are passed
  * cut to that length with `cut` set. Text state lives in st_text. */
 typedef struct st_text st_text;

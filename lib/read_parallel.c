@@ -14,20 +14,34 @@
  * of goroutine blocks (debug=2, runtime.Stack, crash dumps), and costs one
  * buffer copy on anything else.
  *
- * Inputs that do not look like such dumps in their first bytes, and inputs
- * that fit in one chunk, are read on the calling thread (st_read_fd_from).
+ * Files under 48 MiB, inputs that fit in one chunk and inputs that do not
+ * look like such dumps in their first bytes are read on the calling thread
+ * (st_read_fd_from).
  */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
+#endif
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_AUTO_THREADS 8u
-#define BUFFERS_BYTES ((size_t)48 << 20) /* all buffers, by default */
-#define CHUNK_MAX ((size_t)16 << 20)
-#define CHUNK_MIN_DEFAULT ((size_t)1 << 20)
-#define CHUNK_MIN 16u
+/* Sizes, from measurements on a 2-CPU virtual machine, where memory touched
+ * for the first time costs more than parsing it (page faults) and a thread
+ * wake-up costs tens of microseconds: chunks of 4 MiB or more (huge pages,
+ * see st_big_alloc; a hand-over per 4 MiB), 12 MiB for big files, buffers
+ * allocated as first needed and reused, 48 MiB of them at most by default;
+ * files under 48 MiB are read faster by one thread. */
+#define RING_BYTES ((size_t)48 << 20)
+#define CHUNK_SMALL ((size_t)4 << 20)
+#define CHUNK_BIG ((size_t)12 << 20)
+#define CHUNK_FLOOR ((size_t)1 << 20) /* with many threads */
+#define ONE_THREAD_BELOW ((uint64_t)48 << 20)
+#define CHUNK_MIN 16u /* tests */
 #define SNIFF 4096u
 
 enum state { S_FREE, S_READY, S_BUSY, S_DONE };
@@ -47,11 +61,16 @@ typedef struct par {
     size_t chunk, nslots;
     slot *slots;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    /* one condition per waiter, each signalled only by what it waits for:
+     * a wake-up costs dear (a broadcast to all made a tenth of the time) */
+    pthread_cond_t cv_read;  /* the reader: a slot became free */
+    pthread_cond_t cv_work;  /* workers: a chunk was published, or the end */
+    pthread_cond_t cv_merge; /* the merger: a chunk was read, or the end */
     uint64_t n_read;  /* chunks the reader has published */
     uint64_t n_taken; /* chunks taken by workers */
     bool eof;         /* the reader published its last chunk */
     bool stop;        /* the merger gave up: threads leave */
+    bool nomem;       /* a buffer could not be allocated */
     int io_errno;     /* a read error ended the input */
     uint64_t io_off;
     strand_reader **pool; /* parts for reuse */
@@ -108,6 +127,11 @@ static bool load(par *p, uint64_t k, int *err)
     slot *s = &p->slots[k % p->nslots];
     s->len = 0;
     s->off = 0;
+    s->clean = false;
+    if (!s->buf && !(s->buf = st_big_alloc(p->a, p->chunk))) {
+        p->nomem = true; /* an empty last chunk; the merger fails */
+        return false;
+    }
     s->clean = k == 0 || p->carry_clean;
     if (k > 0) {
         const slot *prev = &p->slots[(k - 1) % p->nslots];
@@ -133,7 +157,7 @@ static void *reader_main(void *arg)
         slot *s = &p->slots[k % p->nslots];
         pthread_mutex_lock(&p->mu);
         while (s->state != S_FREE && !p->stop)
-            pthread_cond_wait(&p->cv, &p->mu);
+            pthread_cond_wait(&p->cv_read, &p->mu);
         bool stop = p->stop;
         pthread_mutex_unlock(&p->mu);
         if (stop)
@@ -148,7 +172,12 @@ static void *reader_main(void *arg)
             p->io_off = s->off + s->len;
         }
         p->eof = !more;
-        pthread_cond_broadcast(&p->cv);
+        if (more) {
+            pthread_cond_signal(&p->cv_work);
+        } else {
+            pthread_cond_broadcast(&p->cv_work);
+            pthread_cond_signal(&p->cv_merge);
+        }
         pthread_mutex_unlock(&p->mu);
         if (!more)
             return NULL;
@@ -176,7 +205,7 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (p->n_taken >= p->n_read && !p->eof && !p->stop)
-            pthread_cond_wait(&p->cv, &p->mu);
+            pthread_cond_wait(&p->cv_work, &p->mu);
         if (p->stop || p->n_taken >= p->n_read)
             break;
         uint64_t k = p->n_taken++;
@@ -193,7 +222,7 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&p->mu);
         s->part = r;
         s->state = S_DONE;
-        pthread_cond_broadcast(&p->cv);
+        pthread_cond_signal(&p->cv_merge);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -248,7 +277,7 @@ static strand_code merge_all(par *p, merger *m, strand_error *err)
         slot *s = &p->slots[k % p->nslots];
         pthread_mutex_lock(&p->mu);
         while (!(k < p->n_read && s->state == S_DONE) && !(p->eof && k >= p->n_read))
-            pthread_cond_wait(&p->cv, &p->mu);
+            pthread_cond_wait(&p->cv_merge, &p->mu);
         bool end = k >= p->n_read;
         pthread_mutex_unlock(&p->mu);
         if (end)
@@ -256,11 +285,13 @@ static strand_code merge_all(par *p, merger *m, strand_error *err)
         merge_chunk(p, m, s);
         pthread_mutex_lock(&p->mu);
         s->state = S_FREE;
-        pthread_cond_broadcast(&p->cv);
+        pthread_cond_signal(&p->cv_read);
         pthread_mutex_unlock(&p->mu);
         if (m->out->oom)
             break;
     }
+    if (p->nomem)
+        m->out->oom = true;
     if (p->io_errno) {
         st_set_error(err, STRAND_ERR_IO, NULL, p->io_off);
         if (err)
@@ -321,10 +352,6 @@ static bool par_init(par *p, const strand_alloc *a, int fd, unsigned threads, si
     p->a = a;
     p->fd = fd;
     p->nslots = threads + 2; /* one filling, `threads` being read, one merging */
-    if (!chunk) {
-        chunk = BUFFERS_BYTES / p->nslots;
-        chunk = chunk > CHUNK_MAX ? CHUNK_MAX : chunk < CHUNK_MIN_DEFAULT ? CHUNK_MIN_DEFAULT : chunk;
-    }
     p->chunk = chunk < CHUNK_MIN ? CHUNK_MIN : chunk;
     p->slots = st_malloc(a, p->nslots * sizeof *p->slots);
     p->pool = st_malloc(a, (p->nslots + 2) * sizeof *p->pool);
@@ -334,19 +361,57 @@ static bool par_init(par *p, const strand_alloc *a, int fd, unsigned threads, si
         return false;
     }
     memset(p->slots, 0, p->nslots * sizeof *p->slots);
-    for (size_t i = 0; i < p->nslots; i++)
-        if (!(p->slots[i].buf = st_big_alloc(a, p->chunk))) {
-            par_free(p);
-            return false;
-        }
     return true;
+}
+
+/* The chunk size for this input, or 0 when one thread reads it faster. */
+static size_t default_chunk(int fd, unsigned threads)
+{
+    struct stat st;
+    size_t c = CHUNK_SMALL, ring = RING_BYTES / (threads + 2);
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0) {
+        if ((uint64_t)st.st_size < ONE_THREAD_BELOW)
+            return 0;
+        if ((uint64_t)st.st_size / 128 > c)
+            c = (uint64_t)st.st_size / 128 < CHUNK_BIG ? (size_t)st.st_size / 128 : CHUNK_BIG;
+    }
+    if (c > ring)
+        c = ring > CHUNK_FLOOR ? ring : CHUNK_FLOOR;
+    return c;
+}
+
+static bool sync_init(par *p)
+{
+    int ok = pthread_mutex_init(&p->mu, NULL) == 0;
+    ok += ok && pthread_cond_init(&p->cv_read, NULL) == 0;
+    ok += ok == 2 && pthread_cond_init(&p->cv_work, NULL) == 0;
+    ok += ok == 3 && pthread_cond_init(&p->cv_merge, NULL) == 0;
+    if (ok == 4)
+        return true;
+    if (ok > 2)
+        pthread_cond_destroy(&p->cv_work);
+    if (ok > 1)
+        pthread_cond_destroy(&p->cv_read);
+    if (ok > 0)
+        pthread_mutex_destroy(&p->mu);
+    return false;
+}
+
+static void sync_destroy(par *p)
+{
+    pthread_cond_destroy(&p->cv_merge);
+    pthread_cond_destroy(&p->cv_work);
+    pthread_cond_destroy(&p->cv_read);
+    pthread_mutex_destroy(&p->mu);
 }
 
 static void join_all(par *p, pthread_t *tid, size_t n)
 {
     pthread_mutex_lock(&p->mu);
     p->stop = true;
-    pthread_cond_broadcast(&p->cv);
+    pthread_cond_broadcast(&p->cv_read);
+    pthread_cond_broadcast(&p->cv_work);
+    pthread_cond_broadcast(&p->cv_merge);
     pthread_mutex_unlock(&p->mu);
     for (size_t i = 0; i < n; i++)
         pthread_join(tid[i], NULL);
@@ -388,16 +453,32 @@ static strand_snapshot *run(par *p, const strand_read_options *opts, unsigned th
     return out;
 }
 
+/* A pipe's 64 KiB buffer makes writer and reader take turns every 64 KiB:
+ * a bigger one (up to what the system allows a user) lets them overlap. */
+static void widen_pipe(int fd)
+{
+#if defined(__linux__) && defined(F_SETPIPE_SZ)
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+        (void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+    (void)fd;
+#endif
+}
+
 strand_snapshot *st_read_fd_chunked(int fd, const strand_read_options *opts, size_t chunk,
                                     strand_error *err)
 {
+    widen_pipe(fd);
     unsigned threads = auto_threads(opts);
     const strand_alloc *a = opts && opts->alloc && opts->alloc->malloc_fn ? opts->alloc
                                                                           : &st_default_alloc;
     if (threads > 256)
         threads = 256;
+    if (threads > 1 && !chunk)
+        chunk = default_chunk(fd, threads);
     par p;
-    if (threads < 2 || !par_init(&p, a, fd, threads, chunk))
+    if (threads < 2 || !chunk || !par_init(&p, a, fd, threads, chunk))
         return st_read_fd_from(fd, opts, NULL, 0, err);
     int e = 0;
     bool more = load(&p, 0, &e);
@@ -410,13 +491,9 @@ strand_snapshot *st_read_fd_chunked(int fd, const strand_read_options *opts, siz
     }
     strand_snapshot *s = NULL;
     bool done = false;
-    if (more && splittable(p.slots[0].buf, p.slots[0].len) &&
-        pthread_mutex_init(&p.mu, NULL) == 0) {
-        if (pthread_cond_init(&p.cv, NULL) == 0) {
-            s = run(&p, opts, threads, &done, err);
-            pthread_cond_destroy(&p.cv);
-        }
-        pthread_mutex_destroy(&p.mu);
+    if (more && splittable(p.slots[0].buf, p.slots[0].len) && sync_init(&p)) {
+        s = run(&p, opts, threads, &done, err);
+        sync_destroy(&p);
     }
     if (!done) { /* read on one thread, the bytes read so far first */
         slot *s0 = &p.slots[0];

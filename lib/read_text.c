@@ -18,6 +18,11 @@
 #define MEMO_SLOTS (1u << MEMO_BITS)
 #define CREATOR_POS STRAND_MAX_FRAMES /* the memo position of "created by" */
 #define LIT(s) s, (sizeof(s) - 1)
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline)) /* the fast path's helpers */
+#else
+#define ALWAYS_INLINE static inline
+#endif
 
 enum mode { M_TEXT, M_PANIC, M_TESTS, M_G0, M_BLOCK, M_SKIP };
 /* What the next line of a block may be: anything, the file line of a
@@ -96,7 +101,7 @@ struct st_text {
     size_t scratch_cap;
     strand_label labels[STRAND_MAX_LABELS];
     strand_str dots; /* "..." for elision frames, interned on first use */
-    strand_str last_status;
+    strand_str status_cache[16];
     /* context */
     bool fresh; /* no block since the last text: a header here starts a dump */
     bool in_goleak, in_gleak, wrap;
@@ -471,13 +476,15 @@ static strand_str status_of(st_text *t, const char *p, size_t n, uint16_t *flags
             n -= 10, again = true;
         }
     }
-    if (t->last_status && !t->s->oom) {
+    /* a small cache: a dump has few distinct statuses */
+    strand_str *c = &t->status_cache[n ? (n + (unsigned char)p[0] * 3 + (unsigned char)p[n - 1]) & 15 : 0];
+    if (*c && !t->s->oom) {
         size_t ln;
-        const char *last = str_of(t->s, t->last_status, &ln);
+        const char *last = str_of(t->s, *c, &ln);
         if (ln == n && memcmp(last, p, n) == 0)
-            return t->last_status;
+            return *c;
     }
-    return t->last_status = st_intern(t->s, p, n);
+    return *c = st_intern(t->s, p, n);
 }
 
 /* One ", "-separated extra: "N minutes", "locked to thread",
@@ -712,9 +719,15 @@ static strand_str memo_func(st_text *t, memo *m, const char *p, size_t n)
     return m->func;
 }
 
+ALWAYS_INLINE const char *file_text(const st_text *t, const memo *m, const char *q,
+                                    const char *end);
+
 static uint32_t memo_frame(st_text *t, memo *m, strand_str func, uint32_t flags, const char *p,
                            size_t n)
 {
+    if (m->frame != STRAND_NONE && m->func == func && m->flags == flags && m->ln_n &&
+        file_text(t, m, p, p + n) == p + n)
+        return m->frame; /* what the general check below would find, for less */
     uint32_t line;
     size_t fn = file_part(t, p, n, &line);
     if (m->frame != STRAND_NONE && m->func == func && m->line == line && m->flags == flags &&
@@ -1534,8 +1547,9 @@ static const char *find_paren_nl(const char *p, const char *end)
 
 /* After the digits of a file line: the suffix tokens strip_suffixes removes
  * (" +0x1f", " fp=0x..", " sp=0x..", " pc=0x..") and trailing blanks, up to
- * the '\n'. Returns the '\n', or NULL when the rest is anything else. */
-static const char *suffix_end(const char *s, const char *end)
+ * a '\n' or `end`. Returns where it stopped, or NULL when the rest is
+ * anything else. */
+ALWAYS_INLINE const char *suffix_end(const char *s, const char *end)
 {
     while (s < end && *s != '\n') {
         if (*s == ' ' && end - s > 3 &&
@@ -1548,9 +1562,27 @@ static const char *suffix_end(const char *s, const char *end)
         }
         while (s < end && (is_ws(*s) || *s == '\r'))
             s++;
-        return s < end && *s == '\n' ? s : NULL;
+        return s == end || *s == '\n' ? s : NULL;
     }
-    return s < end ? s : NULL;
+    return s;
+}
+
+/* The text of a file line at q when it is "FILE:LINE" of the memo's frame
+ * plus suffixes, exactly as file_part would read it: returns where the line
+ * ends ('\n' or end), else NULL. */
+ALWAYS_INLINE const char *file_text(const st_text *t, const memo *m, const char *q,
+                                    const char *end)
+{
+    size_t fn;
+    const char *file = str_of(t->s, m->file, &fn);
+    if ((size_t)(end - q) < fn + m->ln_n + 1 || memcmp(q, file, fn) != 0 || q[fn] != ':')
+        return NULL;
+    const char *s = q + fn + 1;
+    for (unsigned i = 0; i < m->ln_n; i++)
+        if (s[i] != m->ln[i])
+            return NULL;
+    s += m->ln_n;
+    return s < end && is_digit(*s) ? NULL : suffix_end(s, end);
 }
 
 /* The function line at q (after the indentation), when it is the memo's
@@ -1580,17 +1612,8 @@ static const char *fast_func(const st_text *t, const memo *m, const char *q, con
  * the memo's frame plus suffixes: returns its '\n'. */
 static const char *fast_file(const st_text *t, const memo *m, const char *q, const char *end)
 {
-    size_t fn;
-    const char *file = str_of(t->s, m->file, &fn);
-    if ((size_t)(end - q) < fn + m->ln_n + 3 || q[0] != '\t' || memcmp(q + 1, file, fn) != 0 ||
-        q[fn + 1] != ':')
-        return NULL;
-    const char *s = q + fn + 2;
-    for (unsigned i = 0; i < m->ln_n; i++)
-        if (s[i] != m->ln[i])
-            return NULL;
-    s += m->ln_n;
-    return is_digit(*s) ? NULL : suffix_end(s, end);
+    const char *nl = q < end && q[0] == '\t' ? file_text(t, m, q + 1, end) : NULL;
+    return nl && nl < end ? nl : NULL;
 }
 
 /* The line at p without the block's indentation, or NULL. */

@@ -1,5 +1,8 @@
 /* reader.c - the push reader: sniffs the format, splits text into lines and
- * hands them to read_text.c, or buffers binary input for read_proto.c. */
+ * hands them to read_text.c (whole runs of complete lines at once), or
+ * buffers binary input for read_proto.c. strand_read_fd on one thread, and
+ * the parts (text readers without sniffing) that read_parallel.c runs on
+ * several. */
 #include "internal.h"
 
 #include <errno.h>
@@ -287,7 +290,7 @@ strand_snapshot *strand_read_mem(const void *data, size_t len, const strand_read
     return strand_reader_finish(r, err);
 }
 
-#define READ_CHUNK ((size_t)1 << 20)
+#define READ_CHUNK ((size_t)128 << 10) /* small: its pages are faulted in once */
 
 strand_snapshot *st_read_fd_from(int fd, const strand_read_options *opts, const char *head,
                                  size_t n_head, strand_error *err)
