@@ -66,7 +66,7 @@ golden: all
 	@sh tests/golden/run.sh $(BUILD)/strand
 
 replay: $(BUILD)/replay
-	@./$(BUILD)/replay fuzz/corpus/text fuzz/corpus/proto
+	@$(BUILD)/replay fuzz/corpus/text fuzz/corpus/proto
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 sanitize:

@@ -83,7 +83,8 @@ struct st_text {
     block b;
     uint32_t *frames; /* STRAND_MAX_FRAMES */
     size_t n_frames;
-    memo *memo;           /* MEMO_SLOTS */
+    memo *memo;           /* MEMO_SLOTS, or NULL until first used */
+    memo memo_spare;      /* without memory for the memo */
     uint64_t gen;         /* in memo keys: bits 13 to 31 */
     scache scache[1u << SCACHE_BITS];
     char ind[MAX_INDENT]; /* the block's indentation */
@@ -693,8 +694,27 @@ static strand_str intern_file(st_text *t, const char *p, size_t n, uint32_t *lin
 /* The memo: the frame last seen at a stack position after a given frame (or,
  * at the top, under a given status). Dumps repeat stacks, so most lines match
  * it with one memcmp instead of hashing and probing the interning tables. */
+/* The memo is allocated on first use: a pprof text profile never needs it,
+ * and its pages cost page faults. Without memory, one spare slot serves (the
+ * snapshot is marked oom: the read fails). */
+static bool memo_alloc(st_text *t)
+{
+    t->memo = st_malloc(&t->alloc, MEMO_SLOTS * sizeof *t->memo);
+    if (!t->memo) {
+        t->s->oom = true;
+        return false;
+    }
+    for (size_t i = 0; i < MEMO_SLOTS; i++)
+        t->memo[i] = (memo){0, 0, 0, 0, 0, STRAND_NONE, 0, {0}};
+    return true;
+}
+
 static memo *memo_at(st_text *t, uint32_t pos)
 {
+    if (!t->memo && !memo_alloc(t)) {
+        t->memo_spare = (memo){0, 0, 0, 0, 0, STRAND_NONE, 0, {0}};
+        return &t->memo_spare;
+    }
     uint32_t prev = t->n_frames ? t->frames[t->n_frames - 1] : t->b.h.status;
     uint64_t key = (uint64_t)prev << 32 | t->gen << 13 | pos;
     memo *m = &t->memo[(key * 0x9e3779b97f4a7c15ull) >> (64 - MEMO_BITS)];
@@ -1629,7 +1649,8 @@ static const char *unindent(const st_text *t, const char *p, const char *end)
 static const char *frames_fast(st_text *t, const char *p, const char *end, uint64_t *off,
                                uint32_t *no)
 {
-    if (t->mode != M_BLOCK || t->expect != X_ANY || t->pp_on || t->b.gleak || t->ind_lazy)
+    if (t->mode != M_BLOCK || t->expect != X_ANY || t->pp_on || t->b.gleak || t->ind_lazy ||
+        !t->memo)
         return p;
     const char *start = p, *nl1 = NULL, *nl2 = NULL;
     size_t nf = t->n_frames;
@@ -1673,7 +1694,7 @@ static void clear_caches(st_text *t, uint32_t gen)
     t->gen = gen & ((1u << 19) - 1);
     if (t->gen == 0) {
         t->gen = 1;
-        for (size_t i = 0; i < MEMO_SLOTS; i++)
+        for (size_t i = 0; t->memo && i < MEMO_SLOTS; i++)
             t->memo[i] = (memo){0, 0, 0, 0, 0, STRAND_NONE, 0, {0}};
     }
     for (size_t i = 0; i < 1u << SCACHE_BITS; i++)
@@ -1690,8 +1711,7 @@ st_text *st_text_new(strand_snapshot *s)
     t->s = s;
     t->fresh = true;
     t->frames = st_malloc(&t->alloc, STRAND_MAX_FRAMES * sizeof *t->frames);
-    t->memo = st_malloc(&t->alloc, MEMO_SLOTS * sizeof *t->memo);
-    if (!t->frames || !t->memo) {
+    if (!t->frames) {
         st_text_free(t);
         return NULL;
     }
